@@ -1,0 +1,11 @@
+"""Snakemake entry point: per-model summary table, phi0 table and summary.json."""
+
+from pathlib import Path
+
+from physbench import logs
+from physbench.sparc.steps import summarise_study
+
+logs.setup(snakemake.log[0])
+summarise_study(snakemake.input.metrics, snakemake.input.parameters, Path(snakemake.input.table).parent,
+                snakemake.output.summary, snakemake.output.table, snakemake.output.phi0,
+                subsamples=snakemake.params.subsamples)

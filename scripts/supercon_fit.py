@@ -1,0 +1,19 @@
+"""Snakemake entry point: fit and score one model on every fold of one split scheme."""
+
+from physbench import logs
+from physbench.supercon.steps import fit_cell
+
+logs.setup(snakemake.log[0])
+fit_cell(
+    snakemake.input.features,
+    snakemake.input.materials,
+    snakemake.input.split,
+    snakemake.output.metrics,
+    snakemake.output.predictions,
+    snakemake.output.importances,
+    featuriser=snakemake.wildcards.featuriser,
+    scheme=snakemake.wildcards.scheme,
+    model_name=snakemake.wildcards.model,
+    params=dict(snakemake.params.items()),
+    threads=snakemake.threads,
+)

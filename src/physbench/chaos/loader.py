@@ -1,0 +1,90 @@
+"""Reader and writer of the published dysts benchmark trajectory format.
+
+A JSON object mapping each system name to ``{"dt": step, "time": [...], "values": [...]}``, plain
+or gzipped (detected from the magic bytes, not the file name). ``values`` is a list of numbers
+(univariate) or a list of lists (one list of channels per time point). Systems whose name is a
+dysts flow get their Lyapunov exponent and period from dysts' metadata; others have none, so their
+valid prediction time is reported in steps only (Lyapunov-time values are NaN).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from physbench.chaos.systems import Integration, _quiet_import, system_metadata
+
+
+class TrajectoryFileError(ValueError):
+    """A user trajectory file does not follow the dysts benchmark JSON format."""
+
+
+def read_benchmark_json(path: str | os.PathLike) -> dict[str, dict]:
+    """Parse and validate a benchmark JSON file; returns name -> {"dt", "time", "values" (n, d)}."""
+    path = Path(path)
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise TrajectoryFileError(f"{path}: not valid JSON ({err}); expected an object of systems") from err
+    if not isinstance(data, dict) or not data:
+        raise TrajectoryFileError(f"{path}: top level must be a non-empty object mapping system names to entries")
+    out = {}
+    for name, entry in data.items():
+        where = f"{path}: system {name!r}"
+        if not isinstance(entry, dict) or "values" not in entry or "dt" not in entry:
+            raise TrajectoryFileError(f"{where}: entry needs fields 'dt' and 'values' (and optionally 'time')")
+        try:
+            values = np.asarray(entry["values"], dtype=float)
+        except (TypeError, ValueError) as err:
+            raise TrajectoryFileError(f"{where}: field 'values' must be numbers or equal-length lists ({err})") from err
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2 or len(values) < 2:
+            raise TrajectoryFileError(f"{where}: field 'values' must be a list of numbers or of lists, length >= 2")
+        if not np.all(np.isfinite(values)):
+            raise TrajectoryFileError(f"{where}: field 'values' holds non-finite numbers")
+        dt = entry["dt"]
+        if not isinstance(dt, (int, float)) or not dt > 0:
+            raise TrajectoryFileError(f"{where}: field 'dt' must be a positive number, got {dt!r}")
+        times = np.asarray(entry.get("time", np.arange(len(values)) * dt), dtype=float)
+        if times.shape != (len(values),):
+            raise TrajectoryFileError(f"{where}: field 'time' has {times.size} entries for {len(values)} values")
+        out[name] = {"dt": float(dt), "time": times, "values": values}
+    return out
+
+
+def write_benchmark_json(path: str | os.PathLike, systems: dict[str, dict]) -> None:
+    """Write name -> {"dt", "values" (n,) or (n, d), optional "time"} in the benchmark format."""
+    payload = {}
+    for name, entry in systems.items():
+        values = np.asarray(entry["values"], dtype=float)
+        times = entry.get("time", np.arange(len(values)) * entry["dt"])
+        payload[name] = {"dt": float(entry["dt"]), "time": np.asarray(times, dtype=float).tolist(),
+                         "values": values.tolist()}
+    data = json.dumps(payload).encode()
+    path = Path(path)
+    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+
+
+def load_benchmark_json(path: str | os.PathLike) -> list[Integration]:
+    """Read a benchmark file into the same records the integrator produces (status "ok")."""
+    flows = _quiet_import().flows
+    records = []
+    for name, entry in read_benchmark_json(path).items():
+        meta = {"delay": False, "dimension": entry["values"].shape[1], "lyapunov_max": math.nan,
+                "period": math.nan, "kaplan_yorke_dimension": math.nan, "correlation_dimension": math.nan}
+        if hasattr(flows, name):
+            known = system_metadata(getattr(flows, name)())
+            meta.update({k: known[k] for k in ("lyapunov_max", "period", "kaplan_yorke_dimension",
+                                               "correlation_dimension", "delay")})
+        values = entry["values"][:, :1] if meta["delay"] else entry["values"]  # delay columns are lagged copies
+        records.append(Integration(name, values, entry["dt"], meta, "ok", "", "user file", 0.0))
+    return records

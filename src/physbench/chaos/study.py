@@ -1,0 +1,283 @@
+"""The chaos study's jobs: build the trajectory cache, run one forecaster on every system, summarise.
+
+Protocol per system (``studies.chaos.protocol``): standardise with the mean/std of the first
+``train_points`` points; test origins at ``train_points + context_points + k * origin_spacing_points``
+(k < ``n_origins``), each forecast over the system's horizon from the ``context_points`` before it.
+The horizon is ``horizon_lyapunov_times`` Lyapunov times, at least the longest fixed scoring window,
+capped at ``max_horizon_points``. Valid prediction times are in Lyapunov times (1/lambda_max) and are
+censored at the horizon.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import itertools
+import logging
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from physbench.chaos import scores
+from physbench.chaos.forecasters import CLIP, make_forecaster
+from physbench.chaos.loader import load_benchmark_json
+from physbench.chaos.systems import integrate_systems, select_systems, series, tables, trajectory_length
+from physbench.io import read_parquet, write_parquet
+from physbench.metrics import metrics_frame, write_metrics
+from physbench.provenance import Provenance, sha256_file
+
+log = logging.getLogger(__name__)
+
+STUDY = "chaos"
+SETTINGS = ("multivariate", "univariate")
+
+
+# --------------------------------------------------------------------------- trajectories
+
+
+def build_trajectories(settings: dict, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Integrate the selected flows (or read the user file); return (trajectories, systems) tables."""
+    protocol = settings["protocol"]
+    start = time.perf_counter()
+    if settings["source"] == "json":
+        records = load_benchmark_json(settings["json_file"])
+        trajectories, systems = tables(records, source="json")
+    else:
+        names = select_systems(settings["systems"])
+        n_points = trajectory_length(protocol)
+        log.info("integrating %d systems, %d points each after a %d-point transient", len(names), n_points,
+                 settings["integration"]["transient_points"])
+        records = integrate_systems(names, n_points, settings["integration"], workers=workers)
+        trajectories, systems = tables(records, source="dysts")
+    systems["horizon_points"] = [horizon_points(row, protocol) for row in systems.itertuples()]
+    systems["horizon_lyapunov_times"] = systems["horizon_points"] / systems["samples_per_lyapunov_time"]
+    short = (systems["status"] == "ok") & (systems["horizon_points"] < 1)
+    systems.loc[short, "status"] = "failed"
+    systems.loc[short, "reason"] = (f"trajectory too short for the protocol (needs more than "
+                                    f"{last_origin(protocol)} points)")
+    failed = systems[systems["status"] != "ok"]
+    log.info("%d systems ok, %d failed (%s) in %.1f s", len(systems) - len(failed), len(failed),
+             ", ".join(failed["system"]), time.perf_counter() - start)
+    return trajectories, systems
+
+
+def last_origin(protocol: dict) -> int:
+    return protocol["train_points"] + protocol["context_points"] + (protocol["n_origins"] - 1) * protocol["origin_spacing_points"]
+
+
+def window_points(row, periods: float) -> int:
+    """Points in ``periods`` dominant periods of a system (NaN period: 0)."""
+    steps = periods * row.period / row.dt
+    return int(round(steps)) if np.isfinite(steps) else 0
+
+
+def horizon_points(row, protocol: dict) -> int:
+    """Forecast horizon of a system in points (0 when its trajectory is too short)."""
+    available = int(row.n_points) - last_origin(protocol)
+    target = protocol["horizon_lyapunov_times"] * row.samples_per_lyapunov_time
+    target = math.ceil(target) if np.isfinite(target) else protocol["max_horizon_points"]
+    longest_window = max([window_points(row, p) for p in protocol["horizons_periods"]] + [1])
+    return max(0, min(protocol["max_horizon_points"], max(target, longest_window), available))
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def fit_with_selection(spec: dict, train: np.ndarray, protocol: dict):
+    """Fit ``spec`` ({forecaster, params, grid}) on standardised ``train``; returns (model, params).
+
+    With a non-empty ``grid`` every combination is fitted on the first part of the training window
+    and scored by forecasts from ``validation.n_origins`` origins inside its last
+    ``validation.fraction`` (mean valid steps, then mean NRMSE); the best is refitted on all of it.
+    """
+    params = dict(spec.get("params", {}))
+    grid = spec.get("grid") or {}
+    if grid:
+        keys = sorted(grid)
+        best, best_score = None, None
+        for values in itertools.product(*(grid[k] for k in keys)):
+            candidate = {**params, **dict(zip(keys, values))}
+            score = validation_score(spec["forecaster"], candidate, train, protocol)
+            if best_score is None or score > best_score:
+                best, best_score = candidate, score
+        params = best
+    return make_forecaster(spec["forecaster"], params).fit(train), params
+
+
+def validation_score(kind: str, params: dict, train: np.ndarray, protocol: dict) -> tuple[float, float]:
+    """(mean valid steps, -mean NRMSE) of a candidate on the validation tail of the training window."""
+    val = protocol["validation"]
+    n = len(train)
+    n_val = int(round(val["fraction"] * n))
+    spacing = max(1, n_val // (2 * val["n_origins"]))
+    origins = n - n_val + spacing * np.arange(val["n_origins"])
+    horizon = n - origins[-1]
+    try:
+        model = make_forecaster(kind, params).fit(train[: n - n_val])
+        if origins[0] < model.context_points:
+            return (-math.inf, -math.inf)
+        context = np.stack([train[o - model.context_points: o] for o in origins])
+        truth = np.stack([train[o: o + horizon] for o in origins])
+        pred = model.predict(context, horizon)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError) as err:
+        log.debug("candidate %s %s failed: %s", kind, params, err)
+        return (-math.inf, -math.inf)
+    steps = [scores.valid_steps(t, p, protocol["vpt_threshold"]) for t, p in zip(truth, pred)]
+    err = np.mean([np.mean(scores.nrmse_curve(t, p)) for t, p in zip(truth, pred)])
+    return (float(np.mean(steps)), -float(err) if np.isfinite(err) else -math.inf)
+
+
+# --------------------------------------------------------------------------- one forecast job
+
+METRIC_UNITS = {"vpt": "lyapunov_times", "vpt_smape30": "lyapunov_times", "vpt_steps": "steps",
+                "smape": "percent_0_200", "mae": "system_units", "rmse": "system_units", "nrmse": "1",
+                "wasserstein1": "standardised_units", "spectral_hellinger": "1",
+                "forecast_seconds": "s", "fit_seconds": "s"}
+
+
+ERRORS = ("smape", "mae", "rmse", "nrmse")
+
+
+def metric_names(protocol: dict) -> list[str]:
+    """Per-origin test metric names of the study (windows named e.g. smape_1period, smape_horizon)."""
+    names = ["vpt", "vpt_smape30", "vpt_steps"]
+    for window in [_window_label(p) for p in protocol["horizons_periods"]] + ["horizon"]:
+        names += [f"{m}_{window}" for m in ERRORS]
+    return names + ["wasserstein1", "spectral_hellinger", "forecast_seconds"]
+
+
+def _window_label(periods: float) -> str:
+    return f"{periods:g}period".replace(".", "p")
+
+
+def _unit_of(metric: str) -> str:
+    return METRIC_UNITS.get(metric, METRIC_UNITS.get(metric.split("_")[0], "1"))
+
+
+def run_forecaster(trajectories: pd.DataFrame, systems: pd.DataFrame, spec: dict, settings: dict, model: str,
+                   setting: str):
+    """Fit forecaster ``model`` (``spec``) per system in observation ``setting``; return (rows, panel forecasts).
+
+    Failed systems and failed fits become rows with NaN values and the reason in ``note``.
+    """
+    protocol = settings["protocol"]
+    names = metric_names(protocol)
+    rows, panels = [], []
+    grouped = dict(tuple(trajectories.groupby("system", sort=False)))
+    ok_systems = systems[systems["status"] == "ok"]
+    total = len(systems)
+    for i, row in enumerate(systems.itertuples(), 1):
+        base = {"setting": setting, "unit": row.system, "model": model}
+        if row.status != "ok":
+            rows += _failed_rows(base, names, protocol["n_origins"], f"integration failed: {row.reason}")
+            continue
+        values = series(grouped[row.system], ok_systems, row.system)
+        if setting == "univariate":
+            values = values[:, :1]
+        start = time.perf_counter()
+        try:
+            system_rows, panel = score_system(values, row, spec, protocol, settings, base)
+        except Exception as err:  # noqa: BLE001 - a failing fit is data, recorded with its reason
+            log.warning("%s/%s on %s failed: %r", setting, model, row.system, err)
+            system_rows, panel = _failed_rows(base, names, protocol["n_origins"], f"forecaster failed: {err!r}"), None
+        rows += system_rows
+        if panel is not None and row.system in settings["panel_systems"]:
+            panels.append(panel)
+        vpt = [r["value"] for r in system_rows if r["metric"] == "vpt"]
+        log.info("[%d/%d] %s %s %s: median VPT %.2f LT (%.2f s)", i, total, setting, model, row.system,
+                 np.nanmedian(vpt) if np.isfinite(vpt).any() else math.nan, time.perf_counter() - start)
+    panel_frame = pd.concat(panels, ignore_index=True) if panels else pd.DataFrame(
+        columns=["system", "setting", "model", "fold", "step", "channel", "truth", "forecast", "lyapunov_time"])
+    return rows, panel_frame
+
+
+def _failed_rows(base: dict, names: list[str], n_origins: int, note: str) -> list[dict]:
+    rows = [{**base, "split": "train", "fold": 0, "metric": "fit_seconds", "value": math.nan,
+             "metric_unit": "s", "note": note}]
+    for fold in range(n_origins):
+        rows += [{**base, "split": "test", "fold": fold, "metric": m, "value": math.nan,
+                  "metric_unit": _unit_of(m), "note": note} for m in names]
+    return rows
+
+
+def score_system(values: np.ndarray, row, spec: dict, protocol: dict, settings: dict, base: dict):
+    """Standardise, fit (with selection), forecast every origin and score; returns (rows, panel frame)."""
+    n_train, n_context = protocol["train_points"], protocol["context_points"]
+    mean = values[:n_train].mean(axis=0)
+    std = values[:n_train].std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    z = (values - mean) / std
+    horizon = int(row.horizon_points)
+    origins = n_train + n_context + protocol["origin_spacing_points"] * np.arange(protocol["n_origins"])
+
+    start = time.perf_counter()
+    model, params = fit_with_selection(spec, z[:n_train], protocol)
+    fit_seconds = time.perf_counter() - start
+    rows = [{**base, "split": "train", "fold": 0, "metric": "fit_seconds", "value": fit_seconds,
+             "metric_unit": "s", "note": f"params {params}"}]
+    contexts = np.stack([z[o - n_context: o] for o in origins])
+    start = time.perf_counter()
+    pred = model.predict(contexts, horizon)
+    forecast_seconds = (time.perf_counter() - start) / len(origins)
+    truth = np.stack([z[o: o + horizon] for o in origins])
+    per_lt = row.samples_per_lyapunov_time
+    windows = {_window_label(p): min(window_points(row, p), horizon) for p in protocol["horizons_periods"]}
+    windows["horizon"] = horizon
+    for fold, (t, p) in enumerate(zip(truth, pred)):
+        t_raw, p_raw = t * std + mean, p * std + mean
+        note = f"diverged (clipped at +-{CLIP:g} std)" if np.any(np.abs(p) >= CLIP) else None
+        steps = scores.valid_steps(t, p, protocol["vpt_threshold"])
+        steps_smape = scores.valid_steps_smape(t_raw, p_raw, protocol["smape_vpt_threshold"])
+        cell = {"vpt": steps / per_lt, "vpt_smape30": steps_smape / per_lt, "vpt_steps": float(steps)}
+        for label, n in windows.items():
+            window = scores.error_scores(t_raw[:n], p_raw[:n], std) if n > 0 else dict.fromkeys(ERRORS, math.nan)
+            cell.update({f"{name}_{label}": value for name, value in window.items()})
+        cell["wasserstein1"] = scores.mean_wasserstein(t, p)
+        cell["spectral_hellinger"] = scores.spectral_hellinger(t, p)
+        cell["forecast_seconds"] = forecast_seconds
+        rows += [{**base, "split": "test", "fold": fold, "metric": m, "value": float(v), "metric_unit": _unit_of(m),
+                  "note": note} for m, v in cell.items()]
+    panel = None
+    if row.system in settings["panel_systems"]:
+        steps_axis = np.arange(1, horizon + 1)
+        channels = truth.shape[2]
+        panel = pd.DataFrame({
+            "system": row.system, "setting": base["setting"], "model": base["model"], "fold": 0,
+            "step": np.repeat(steps_axis, channels), "channel": np.tile(np.arange(channels), horizon),
+            "truth": (truth[0] * std + mean).ravel(), "forecast": (pred[0] * std + mean).ravel(),
+            "lyapunov_time": np.repeat(steps_axis / per_lt, channels),
+        })
+    return rows, panel
+
+
+def dataset_name(settings: dict) -> str:
+    """The metrics' dataset label: dysts and its version, or the user file's name."""
+    if settings["source"] == "json":
+        return f"json:{Path(settings['json_file']).name}"
+    return f"dysts-{importlib.metadata.version('dysts')}"
+
+
+def trajectories_job(settings: dict, trajectories_path, systems_path, workers: int = 1) -> None:
+    """Rule chaos_trajectories: integrate (or load) and cache trajectories and the systems table."""
+    trajectories, systems = build_trajectories(settings, workers=workers)
+    write_parquet(trajectories_path, trajectories)
+    write_parquet(systems_path, systems)
+
+
+def forecast_job(trajectories_path, systems_path, spec: dict, settings: dict, model: str, setting: str,
+                 metrics_path, panels_path) -> None:
+    """Rule chaos_forecast: one forecaster in one setting over every system, metrics and panel forecasts."""
+    trajectories = read_parquet(trajectories_path)
+    systems = read_parquet(systems_path)
+    start = time.perf_counter()
+    rows, panels = run_forecaster(trajectories, systems, spec, settings, model, setting)
+    for r in rows:
+        r["study"], r["dataset"] = STUDY, dataset_name(settings)
+    config_slice = {"spec": spec, "settings": settings, "model": model, "setting": setting}
+    frame = metrics_frame(rows, Provenance.for_job(config_slice, sha256_file(trajectories_path)))
+    write_metrics(frame, metrics_path)
+    write_parquet(panels_path, panels)
+    log.info("%s/%s: %d systems, %d rows in %.1f s", setting, model, len(systems), len(frame),
+             time.perf_counter() - start)

@@ -1,0 +1,1 @@
+"""Dataset retrieval: vendored snapshots or upstream downloads, always checksum-verified."""

@@ -1,0 +1,117 @@
+"""Figures of the SPARC study: rotation-curve fits, BIC preference, reduced chi^2 and phi0 distributions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from physbench.io import save_figure
+from physbench.plotting import plt
+from physbench.sparc.fitting import RotationCurveFit
+
+MODEL_COLOURS = {"baryons": "0.45", "nfw": "tab:red", "burkert": "tab:blue", "pseudo_isothermal": "tab:cyan",
+                 "einasto": "tab:orange", "darkexp": "tab:green"}
+
+
+def colour(model: str, index: int) -> str:
+    return MODEL_COLOURS.get(model, f"C{index % 10}")
+
+
+def _panel(ax, curves: dict[str, tuple[RotationCurveFit, pd.DataFrame]], galaxy: str, detail: bool) -> None:
+    """Data with error bars, the baryonic components (last model's fit) and each model's total curve."""
+    fit, points = list(curves.values())[-1]
+    ax.errorbar(points["radius_kpc"], points["vobs_kms"], yerr=points["verr_kms"], fmt="o", ms=2.5 if detail else 1.2,
+                color="k", elinewidth=0.6, zorder=5, label="data")
+    radius = np.linspace(points["radius_kpc"].min(), points["radius_kpc"].max(), 120)
+    if detail:
+        smooth = fit.predict(radius)
+        for column, style, label in (("vgas_kms", ":", "gas"), ("vdisk_kms", "--", "disk"), ("vbul_kms", "-.", "bulge")):
+            if np.any(smooth[column] != 0):
+                ax.plot(radius, smooth[column], style, color="0.5", lw=0.9, label=label)
+    for i, (model, (fit, _)) in enumerate(curves.items()):
+        smooth = fit.predict(radius)
+        ax.plot(radius, smooth["vmodel_kms"], color=colour(model, i), lw=1.2 if detail else 0.7,
+                label=f"{model} ({fit.result_.reduced_chi2:.2f})" if detail else model)
+    ax.set_title(galaxy, fontsize=9 if detail else 5, pad=2)
+    if detail:
+        ax.set_xlabel("R [kpc]")
+        ax.set_ylabel("V [km/s]")
+        ax.legend(fontsize=6, loc="best", title="model (chi2_nu)", title_fontsize=6)
+    else:
+        ax.tick_params(labelsize=4, length=1.5, pad=1)
+        ax.grid(False)
+
+
+def rotation_curves(fits: dict[str, dict[str, RotationCurveFit]], galaxies: list[str], path, detail: bool) -> None:
+    """Grid of rotation-curve panels: ``fits[galaxy][model]`` with adopted parameters."""
+    n = len(galaxies)
+    columns = min(3 if detail else 14, max(n, 1))
+    rows = max(math.ceil(n / columns), 1)
+    size = (4.2, 3.2) if detail else (1.35, 1.05)
+    fig, axes = plt.subplots(rows, columns, figsize=(size[0] * columns, size[1] * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax, galaxy in zip(axes.flat, galaxies):
+        curves = {model: (fit, fit.predict()) for model, fit in fits[galaxy].items()}
+        _panel(ax, curves, galaxy, detail)
+    if not detail and n:
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8, frameon=False)
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / rows), pad=0.3, h_pad=0.2, w_pad=0.2)
+    else:
+        fig.tight_layout()
+    save_figure(fig, path, dpi=110 if detail else 90)
+
+
+def bic_preference(table: pd.DataFrame, path) -> None:
+    """Bar chart: number of galaxies for which each model has the lowest BIC (per setting)."""
+    data = table[table["sample"] == "all"].pivot(index="model", columns="setting", values="bic_wins").fillna(0)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    data.plot.bar(ax=ax, rot=30)
+    ax.set_ylabel("galaxies preferred by BIC")
+    ax.set_xlabel("")
+    ax.set_title("Model preferred by BIC")
+    fig.tight_layout()
+    save_figure(fig, path)
+
+
+def reduced_chi2_cdf(fits: pd.DataFrame, path) -> None:
+    """Cumulative distribution of reduced chi^2 for each model (first setting's line style solid)."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for j, (setting, per_setting) in enumerate(fits.groupby("setting")):
+        for i, (model, group) in enumerate(per_setting.groupby("model")):
+            values = np.sort(group["reduced_chi2"].dropna().to_numpy())
+            if len(values):
+                ax.step(values, np.arange(1, len(values) + 1) / len(values), where="post", color=colour(model, i),
+                        ls=["-", "--", ":", "-."][j % 4], label=f"{model} [{setting}]")
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="k", lw=0.6)
+    ax.set_xlabel("reduced chi2")
+    ax.set_ylabel("fraction of galaxies")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, path)
+
+
+def phi0_distribution(phi0: pd.DataFrame, path, cored_phi0: float) -> None:
+    """Histogram of best-fit phi0 (left) and phi0 against Vflat (right)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for i, ((setting, model), group) in enumerate(phi0.groupby(["setting", "model"])):
+        label = f"{model} [{setting}]"
+        left.hist(group["phi0"], bins=np.linspace(phi0["phi0"].min(), phi0["phi0"].max(), 25), histtype="step",
+                  lw=1.5, color=f"C{i}", label=label)
+        right.scatter(group["vflat_kms"], group["phi0"], s=10, color=f"C{i}", label=label)
+    left.axvline(cored_phi0, color="k", ls="--", lw=0.8)
+    right.axhline(cored_phi0, color="k", ls="--", lw=0.8)
+    left.set_xlabel("best-fit phi0")
+    left.set_ylabel("galaxies")
+    left.set_title(f"cored (phi0 <= {cored_phi0:g}) vs cuspy")
+    right.set_xscale("log")
+    right.set_xlabel("Vflat [km/s]")
+    right.set_ylabel("best-fit phi0")
+    right.set_title("phi0 vs Vflat")
+    left.legend(fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, path)

@@ -1,0 +1,118 @@
+"""Leaderboard, headline numbers and figures of the SuperCon study."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from physbench.io import read_parquet, save_figure, write_json, write_parquet
+from physbench.metrics import read_metrics
+from physbench.plotting import plt
+
+REFERENCE = ("hamidieh", "hamidieh25")  # (featuriser, split) of Hamidieh's protocol
+
+
+def leaderboard_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per (featuriser, split, model): mean and std over folds of each score on the whole test set.
+
+    ``rmse_pooled`` is Hamidieh's aggregate sqrt(mean of the fold MSEs).
+    """
+    scores = metrics[(metrics["unit"] == "all")]
+    wide = scores.pivot_table(index=["setting", "split", "model", "fold"], columns="metric", values="value")
+    grouped = wide.groupby(level=["setting", "split", "model"])
+    table = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_std"))
+    table["rmse_pooled"] = grouped["rmse"].apply(lambda r: float(np.sqrt(np.mean(r**2))))
+    table["n_folds"] = grouped.size()
+    columns = ["n_folds", "rmse_pooled"] + [f"{m}_{s}" for m in ("rmse", "mae", "r2", "pearson_r2", "max_error",
+                                                                 "fit_seconds") for s in ("mean", "std")]
+    table = table[columns].reset_index().rename(columns={"setting": "featuriser"})
+    return table.sort_values(["featuriser", "split", "rmse_mean"]).reset_index(drop=True)
+
+
+def _best(board: pd.DataFrame) -> pd.Series:
+    featuriser, split = REFERENCE
+    pick = board[(board["featuriser"] == featuriser) & (board["split"] == split) & (board["model"] != "mean")]
+    if pick.empty:
+        pick = board[board["model"] != "mean"]
+    return pick.sort_values("rmse_mean").iloc[0]
+
+
+def headline(board: pd.DataFrame, metrics: pd.DataFrame) -> dict:
+    best = _best(board)
+    by_split = {
+        f"{row.featuriser}/{row.split}/{row.model}": {"rmse_kelvin": round(row.rmse_mean, 4), "r2": round(row.r2_mean, 4)}
+        for row in board.itertuples()
+    }
+    return {
+        "study": "supercon",
+        "best_model": str(best["model"]),
+        "best_setting": f"{best['featuriser']}/{best['split']}",
+        "best_rmse_kelvin": round(float(best["rmse_mean"]), 4),
+        "best_rmse_pooled_kelvin": round(float(best["rmse_pooled"]), 4),
+        "best_r2": round(float(best["r2_mean"]), 4),
+        "n_jobs": int(board.shape[0]),
+        "n_materials_scored": int(metrics.loc[(metrics["metric"] == "n_test") & (metrics["unit"] == "all"), "value"].max()),
+        "scores": by_split,
+    }
+
+
+def plot_parity(predictions: pd.DataFrame, best: pd.Series, path) -> None:
+    sel = predictions[(predictions["featuriser"] == best["featuriser"]) & (predictions["split"] == best["split"])
+                      & (predictions["model"] == best["model"])]
+    fig, ax = plt.subplots(figsize=(5.5, 5.2))
+    for family, colour in (("cuprate", "tab:blue"), ("iron", "tab:red"), ("other", "tab:green")):
+        part = sel[sel["family"] == family]
+        ax.scatter(part["tc_true_kelvin"], part["tc_pred_kelvin"], s=3, alpha=0.25, color=colour,
+                   label=f"{family} (n={len(part)})", rasterized=True)
+    top = float(max(sel["tc_true_kelvin"].max(), sel["tc_pred_kelvin"].max())) * 1.05
+    ax.plot([0, top], [0, top], color="black", lw=1)
+    ax.set(xlim=(0, top), ylim=(0, top), xlabel="observed $T_c$ (K)", ylabel="predicted $T_c$ (K)",
+           title=f"{best['model']} on {best['featuriser']}/{best['split']}: RMSE {best['rmse_mean']:.2f} K, "
+                 f"R² {best['r2_mean']:.3f}")
+    ax.legend(loc="upper left", markerscale=4)
+    save_figure(fig, path)
+
+
+def plot_rmse(board: pd.DataFrame, path) -> None:
+    panels = sorted(board["featuriser"].unique())
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.5), squeeze=False, sharey=True)
+    for ax, featuriser in zip(axes[0], panels):
+        part = board[board["featuriser"] == featuriser]
+        models = sorted(part["model"].unique(), key=lambda m: part.loc[part["model"] == m, "rmse_mean"].min())
+        splits = sorted(part["split"].unique())
+        width = 0.8 / len(splits)
+        for i, split in enumerate(splits):
+            rows = part[part["split"] == split].set_index("model").reindex(models)
+            ax.bar(np.arange(len(models)) + i * width, rows["rmse_mean"], width, yerr=rows["rmse_std"],
+                   capsize=2, label=split)
+        ax.set_xticks(np.arange(len(models)) + 0.4 - width / 2, models, rotation=35, ha="right")
+        ax.set(title=f"features: {featuriser}", ylabel="test RMSE (K), mean ± sd over folds")
+        ax.legend(fontsize=8)
+    save_figure(fig, path)
+
+
+def plot_importance(importances: pd.DataFrame, best: pd.Series, path, top: int = 20) -> None:
+    sel = importances[(importances["featuriser"] == best["featuriser"]) & (importances["split"] == best["split"])
+                      & (importances["model"] == best["model"])]
+    fig, ax = plt.subplots(figsize=(6, 6))
+    if sel.empty:
+        ax.text(0.5, 0.5, f"{best['model']} has no feature importances", ha="center", transform=ax.transAxes)
+    else:
+        mean = sel.groupby("feature")["importance"].agg(["mean", "std"])
+        mean = (mean / mean["mean"].sum()).sort_values("mean").tail(top)
+        ax.barh(mean.index, mean["mean"], xerr=mean["std"], capsize=2, color="tab:purple")
+        ax.set(xlabel="share of total importance (mean ± sd over folds)",
+               title=f"top {len(mean)} features, {best['model']} ({best['featuriser']}/{best['split']})")
+    save_figure(fig, path)
+
+
+def summarise(metrics_parquet, predictions_parquet, importances_parquet, *, summary_json, leaderboard_parquet,
+              parity_png, rmse_png, importance_png) -> None:
+    metrics = read_metrics(metrics_parquet)
+    board = leaderboard_table(metrics)
+    best = _best(board)
+    plot_parity(read_parquet(predictions_parquet), best, parity_png)
+    plot_rmse(board, rmse_png)
+    plot_importance(read_parquet(importances_parquet), best, importance_png)
+    write_parquet(leaderboard_parquet, board)
+    write_json(summary_json, headline(board, metrics))

@@ -1,0 +1,76 @@
+"""The common metrics schema: valid tables round-trip, wrong ones are rejected with a clear message."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from physbench.metrics import (
+    COLUMNS,
+    MetricsSchemaError,
+    aggregate,
+    metrics_frame,
+    read_metrics,
+    regression_scores,
+    write_metrics,
+)
+from physbench.provenance import Provenance, code_fingerprint, config_hash
+
+PROVENANCE = Provenance("0.1.0", "abc", "f" * 64, None)
+
+
+def rows(model="m", n=2):
+    return [{"study": "s", "dataset": "d", "setting": "x", "unit": "all", "model": model, "split": "k", "fold": i,
+             "metric": "rmse", "value": 1.0 + i, "metric_unit": "K"} for i in range(n)]
+
+
+def test_round_trip_and_aggregate(tmp_path):
+    write_metrics(metrics_frame(rows("a"), PROVENANCE), tmp_path / "a.parquet")
+    write_metrics(metrics_frame(rows("b"), PROVENANCE), tmp_path / "b.parquet")
+    combined = aggregate([tmp_path / "a.parquet", tmp_path / "b.parquet"], tmp_path / "all.parquet")
+    assert len(combined) == 4 and list(combined.columns) == list(COLUMNS)
+    again = read_metrics(tmp_path / "all.parquet")
+    pd.testing.assert_frame_equal(again, combined)
+    assert again["fold"].dtype == "int32"
+
+
+def test_wrong_column_is_rejected(tmp_path):
+    frame = metrics_frame(rows(), PROVENANCE).rename(columns={"value": "score"})
+    with pytest.raises(MetricsSchemaError, match=r"missing \['value'\].*unexpected \['score'\]"):
+        write_metrics(frame, tmp_path / "x.parquet")
+    assert not (tmp_path / "x.parquet").exists()
+
+
+def test_missing_key_and_duplicate_keys_are_rejected():
+    frame = metrics_frame(rows(), PROVENANCE)
+    with pytest.raises(MetricsSchemaError, match="'model' has missing values"):
+        metrics_frame([dict(r, model=None) for r in rows()], PROVENANCE)
+    with pytest.raises(MetricsSchemaError, match="duplicate metric key"):
+        metrics_frame(rows() + rows(), PROVENANCE)
+    with pytest.raises(MetricsSchemaError, match="'unit' must hold strings"):
+        metrics_frame([dict(r, unit=3) for r in rows()], PROVENANCE)
+    assert frame["package_version"].eq("0.1.0").all()
+
+
+def test_duplicate_across_files_rejected_on_aggregate(tmp_path):
+    for name in ("a", "b"):
+        write_metrics(metrics_frame(rows("same"), PROVENANCE), tmp_path / f"{name}.parquet")
+    with pytest.raises(MetricsSchemaError, match="duplicate"):
+        aggregate([tmp_path / "a.parquet", tmp_path / "b.parquet"], tmp_path / "all.parquet")
+    assert not (tmp_path / "all.parquet").exists()
+
+
+def test_regression_scores_known_values():
+    scores = regression_scores(np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 2.0, 3.0, 5.0]))
+    assert scores["rmse"] == pytest.approx(np.sqrt(0.5))
+    assert scores["mae"] == pytest.approx(0.5)
+    assert scores["r2"] == pytest.approx(1 - 2 / 5)
+    assert scores["max_error"] == 1.0 and scores["bias"] == 0.5
+    assert scores["pearson_r2"] == pytest.approx(np.corrcoef([1, 2, 3, 4], [2, 2, 3, 5])[0, 1] ** 2)
+
+
+def test_config_hash_ignores_key_order_and_fingerprint_changes_with_module():
+    assert config_hash({"a": 1, "b": [1, 2]}) == config_hash({"b": [1, 2], "a": 1})
+    assert config_hash({"a": 1}) != config_hash({"a": 2})
+    assert code_fingerprint("supercon") != code_fingerprint("metrics")
+    with pytest.raises(FileNotFoundError, match="physbench.nonexistent"):
+        code_fingerprint("nonexistent")
