@@ -15,9 +15,11 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/supercon.smk"
 include: "workflow/rules/chaos.smk"
 include: "workflow/rules/sparc.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
     default_target: True
     input:
         study_targets(),
+        report_targets(),

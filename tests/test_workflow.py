@@ -21,16 +21,18 @@ def _with_config(tmp_path, edit):
 def test_unknown_key_stops_the_run_naming_the_key(tmp_path):
     result = _with_config(tmp_path, lambda c: c["studies"]["supercon"].update(max_rowz=10))
     assert result.returncode != 0
-    assert "max_rowz" in result.stderr
+    assert "max_rowz" in result.stdout + result.stderr
 
 
 def test_wrong_type_stops_the_run_naming_the_key(tmp_path):
     result = _with_config(tmp_path, lambda c: c["studies"]["supercon"].update(max_rows="many"))
     assert result.returncode != 0
-    assert "max_rows" in result.stderr and "'many'" in result.stderr
+    output = result.stdout + result.stderr
+    assert "max_rows" in output and "'many'" in output
 
 
 def test_unknown_model_name_is_reported_with_the_fix(tmp_path):
     result = _with_config(tmp_path, lambda c: c["studies"]["supercon"]["grid"]["hamidieh"].update(kfold5=["xgboots"]))
     assert result.returncode != 0
-    assert "studies.supercon.grid.hamidieh.kfold5" in result.stderr and "xgboots" in result.stderr
+    output = result.stdout + result.stderr
+    assert "studies.supercon.grid.hamidieh.kfold5" in output and "xgboots" in output

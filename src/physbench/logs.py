@@ -13,3 +13,9 @@ def setup(log_file: str | None = None, level: int = logging.INFO) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers, force=True
     )
+    sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(kind, error, traceback) -> None:
+    """The error that stops a job goes to the rule's log too (Snakemake shows that log on failure)."""
+    logging.getLogger("physbench").critical("%s: %s", kind.__name__, error, exc_info=(kind, error, traceback))

@@ -78,10 +78,10 @@ def test_fixed_nuisance_setting_and_bound_flag(real_galaxy):
     galaxy = synthetic(real_galaxy, RotationCurveFit(make_halo("burkert"), fixed), TRUTH["burkert"])
     result = fitter.fit(galaxy).result_
     assert result.param_names == ["log10_rc_kpc", "log10_rho0_msun_kpc3"]
-    assert result.at_bound == []
+    assert result.at_bound == [] and not result.halo_at_bound
     # A core radius forced below the truth ends at its bound and is flagged.
     narrow = RotationCurveFit(make_halo("burkert", bounds={"log10_rc_kpc": (-1.0, 0.2)}), fixed).fit(galaxy).result_
-    assert narrow.at_bound == ["log10_rc_kpc"]
+    assert narrow.at_bound == ["log10_rc_kpc"] and narrow.halo_at_bound
     assert "at bound" in narrow.message
     # Nothing free at all: evaluated, not optimised.
     none = RotationCurveFit(make_halo("baryons"), fixed).fit(galaxy).result_

@@ -8,6 +8,9 @@ SPARC_RAW = f"data/raw/{SPARC['dataset']}"
 SPARC_TABLE = f"{SPARC_RAW}/SPARC_Lelli2016c.mrt"
 SPARC_TEMPLATES = "results/sparc/darkexp_templates.parquet"
 SPARC_FIGURES = ("rotation_curves", "rotation_curves_all", "bic_preference", "reduced_chi2_cdf", "phi0")
+# Package modules each step runs (editing the summary code does not refit every galaxy).
+SPARC_FIT_CODE = ("sparc.steps", "sparc.data", "sparc.darkexp", "sparc.halos", "sparc.fitting")
+SPARC_SUMMARY_CODE = ("sparc.steps", "sparc.data", "sparc.summary")
 
 
 def sparc_cells():
@@ -101,7 +104,7 @@ rule sparc_fit:
         n_chunks=SPARC["n_chunks"],
         hubble_kms_mpc=SPARC["hubble_kms_mpc"],
         data_sha256=dataset_checksum(SPARC["dataset"]),
-        code=code_version("sparc"),
+        code=code_version(*SPARC_FIT_CODE),
     log:
         "logs/sparc/fit/{setting}_{model}_{chunk}.log",
     benchmark:
@@ -118,7 +121,7 @@ rule sparc_aggregate:
         metrics="results/sparc/metrics.parquet",
         parameters="results/sparc/parameters.parquet",
     params:
-        code=code_version("sparc"),
+        code=code_version("sparc.steps"),
     log:
         "logs/sparc/aggregate.log",
     benchmark:
@@ -138,7 +141,7 @@ rule sparc_summary:
         phi0="results/sparc/phi0.parquet",
     params:
         subsamples=SPARC["summary_samples"],
-        code=code_version("sparc"),
+        code=code_version(*SPARC_SUMMARY_CODE),
     log:
         "logs/sparc/summary.log",
     benchmark:
@@ -164,7 +167,7 @@ rule sparc_figures:
         phi0=sparc_figure("phi0", "phi0"),
     params:
         figures=sparc_figure_params(),
-        code=code_version("sparc", "plotting"),
+        code=code_version(*SPARC_FIT_CODE, *SPARC_SUMMARY_CODE, "sparc.figures", "plotting"),
     log:
         "logs/sparc/figures.log",
     benchmark:

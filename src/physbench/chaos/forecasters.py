@@ -171,7 +171,7 @@ class NVAR(_RidgeDelayMap):
     def _features(self, taps):
         parts = [np.ones((len(taps), 1)), taps]
         for index in _monomials(taps.shape[1], self.degree):
-            parts.append(np.prod(taps[:, index], axis=1) if index.ndim == 2 else taps[:, index])
+            parts.append(np.prod(taps[:, index], axis=1))  # index: (degree, n_monomials)
         return np.concatenate(parts, axis=1)
 
 

@@ -191,7 +191,9 @@ def read_rotmod(path: str | os.PathLike, name: str | None = None) -> RotationCur
                 raise SparcFormatError(f"{where}: column {column!r} is {text!r}, not a finite number")
             values.append(value)
         if values[0] <= 0 or values[2] <= 0:
-            raise SparcFormatError(f"{where}: radius_kpc and verr_kms must be positive, got {values[0]} and {values[2]}")
+            raise SparcFormatError(
+                f"{where}: radius_kpc and verr_kms must be positive, got {values[0]} and {values[2]}"
+            )
         rows.append(values)
     if distance is None:
         raise SparcFormatError(f"{path}: no '# Distance = D Mpc' header line")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -27,7 +28,8 @@ def _panel(ax, curves: dict[str, tuple[RotationCurveFit, pd.DataFrame]], galaxy:
     radius = np.linspace(points["radius_kpc"].min(), points["radius_kpc"].max(), 120)
     if detail:
         smooth = fit.predict(radius)
-        for column, style, label in (("vgas_kms", ":", "gas"), ("vdisk_kms", "--", "disk"), ("vbul_kms", "-.", "bulge")):
+        components = (("vgas_kms", ":", "gas"), ("vdisk_kms", "--", "disk"), ("vbul_kms", "-.", "bulge"))
+        for column, style, label in components:
             if np.any(smooth[column] != 0):
                 ax.plot(radius, smooth[column], style, color="0.5", lw=0.9, label=label)
     for i, (model, (fit, _)) in enumerate(curves.items()):
@@ -102,16 +104,23 @@ def phi0_distribution(phi0: pd.DataFrame, path, cored_phi0: float) -> None:
         label = f"{model} [{setting}]"
         left.hist(group["phi0"], bins=np.linspace(phi0["phi0"].min(), phi0["phi0"].max(), 25), histtype="step",
                   lw=1.5, color=f"C{i}", label=label)
-        right.scatter(group["vflat_kms"], group["phi0"], s=10, color=f"C{i}", label=label)
+        free = ~group["phi0_at_bound"].astype(bool)
+        right.scatter(group.loc[free, "vflat_kms"], group.loc[free, "phi0"], s=10, color=f"C{i}", label=label)
+        right.scatter(group.loc[~free, "vflat_kms"], group.loc[~free, "phi0"], s=10, facecolors="none",
+                      edgecolors=f"C{i}", label=f"{label}, at a phi0 bound")
     left.axvline(cored_phi0, color="k", ls="--", lw=0.8)
     right.axhline(cored_phi0, color="k", ls="--", lw=0.8)
     left.set_xlabel("best-fit phi0")
     left.set_ylabel("galaxies")
     left.set_title(f"cored (phi0 <= {cored_phi0:g}) vs cuspy")
     right.set_xscale("log")
+    right.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    right.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    right.set_xticks([20, 50, 100, 200, 300])
     right.set_xlabel("Vflat [km/s]")
     right.set_ylabel("best-fit phi0")
     right.set_title("phi0 vs Vflat")
     left.legend(fontsize=7)
+    right.legend(fontsize=7)
     fig.tight_layout()
     save_figure(fig, path)

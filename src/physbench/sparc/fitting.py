@@ -95,6 +95,12 @@ class FitResult:
     fit_seconds: float
     message: str
     derived: dict[str, float] = field(default_factory=dict)
+    n_halo: int = 0  # the first n_halo parameters are the halo's
+
+    @property
+    def halo_at_bound(self) -> bool:
+        """A halo parameter (flat-prior range) ended at a bound; nuisance bounds are priors or physical."""
+        return any(name in self.at_bound for name in self.param_names[:self.n_halo])
 
     @property
     def n_free(self) -> int:
@@ -261,7 +267,7 @@ class RotationCurveFit:
             message = (message + "; " if message else "") + f"at bound: {', '.join(at_bound)}"
         self.result_ = FitResult(galaxy.name, self.model_name, names, x, errors, bounds, chi2, float(value),
                                  len(galaxy.curve), converged, at_bound, time.perf_counter() - start, message,
-                                 self.halo.derived(x[:self.halo.n_params]))
+                                 self.halo.derived(x[:self.halo.n_params]), self.halo.n_params)
         return self
 
     def _errors(self, x, lo, hi, names, galaxy, means, sigmas) -> np.ndarray:
@@ -303,7 +309,8 @@ class RotationCurveFit:
         total, chi2 = self._objective(x[:, None], names, galaxy, means, sigmas)
         self.galaxy_, self.names_ = galaxy, names
         self.result_ = FitResult(galaxy.name, self.model_name, names, x, np.full(len(x), math.nan), bounds,
-                                 float(chi2[0]), float(total[0]), len(galaxy.curve), True, [], 0.0, "")
+                                 float(chi2[0]), float(total[0]), len(galaxy.curve), True, [], 0.0, "",
+                                 n_halo=self.halo.n_params)
         return self
 
     def predict(self, radius_kpc: np.ndarray | None = None) -> pd.DataFrame:

@@ -27,7 +27,7 @@ TABLE_FILE = "SPARC_Lelli2016c.mrt"
 # metric name -> unit, in the order written.
 FIT_METRICS = {
     "chi2": "", "reduced_chi2": "", "aic": "", "bic": "", "neg2_log_posterior": "", "n_points": "count",
-    "n_free": "count", "converged": "bool", "at_bound": "bool", "fit_seconds": "s",
+    "n_free": "count", "converged": "bool", "at_bound": "bool", "halo_at_bound": "bool", "fit_seconds": "s",
 }
 
 
@@ -72,7 +72,8 @@ def _metric_rows(result: FitResult | None, galaxy: str, model: str, setting: str
         values = {"chi2": result.chi2, "reduced_chi2": result.reduced_chi2, "aic": result.aic, "bic": result.bic,
                   "neg2_log_posterior": result.neg2_log_posterior, "n_points": result.n_points,
                   "n_free": result.n_free, "converged": float(result.converged),
-                  "at_bound": float(bool(result.at_bound)), "fit_seconds": result.fit_seconds}
+                  "at_bound": float(bool(result.at_bound)), "halo_at_bound": float(result.halo_at_bound),
+                  "fit_seconds": result.fit_seconds}
         notes = [result.message] if result.message else []
         if result.dof <= 0:
             notes.append(f"reduced chi2 undefined: {result.n_points} points <= {result.n_free} free parameters")

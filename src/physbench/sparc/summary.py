@@ -51,6 +51,7 @@ def model_summary(fits: pd.DataFrame, galaxies: list[str] | None = None) -> pd.D
                 "n_failed": int((~np.isfinite(group["chi2"])).sum()),
                 "n_converged": int((group["converged"] == 1).sum()),
                 "n_at_bound": int((group["at_bound"] == 1).sum()),
+                "n_halo_at_bound": int((group["halo_at_bound"] == 1).sum()),
                 "n_reduced_chi2_defined": len(finite),
                 "median_reduced_chi2": float(np.median(finite)) if len(finite) else math.nan,
                 "median_reduced_chi2_common": float(defined.loc[common, model].median()) if len(common) else math.nan,
@@ -117,6 +118,7 @@ def summarise(metrics: pd.DataFrame, parameters: pd.DataFrame, galaxy_table: pd.
             "n_failed": by_model["n_failed"].to_dict(),
             "n_not_converged": (by_model["n_galaxies"] - by_model["n_converged"]).to_dict(),
             "n_at_bound": by_model["n_at_bound"].to_dict(),
+            "n_halo_at_bound": by_model["n_halo_at_bound"].to_dict(),
             "median_fit_seconds": by_model["median_fit_seconds"].to_dict(),
         }
         if "nfw" in by_model.index:

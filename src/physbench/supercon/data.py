@@ -25,6 +25,8 @@ PROPERTIES = (
 )
 TARGET = "critical_temp"
 FAMILIES = ("cuprate", "iron", "other")
+FAMILY_ELEMENTS = ("Cu", "O", "Fe")  # read by families()
+FIX = "correct the file (and its sha256 under datasets in config.yaml) or restore the published version"
 
 
 class SuperconDataError(ValueError):
@@ -38,31 +40,37 @@ def load_compositions(path: str | Path) -> pd.DataFrame:
         frame = pd.read_csv(path)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
         raise SuperconDataError(f"{path}: cannot be parsed as CSV: {err}") from err
-    for column in (TARGET, "material"):
+    for column in (TARGET, "material", *FAMILY_ELEMENTS):
         if column not in frame.columns:
-            raise SuperconDataError(f"{path}: required column {column!r} is missing (columns: {list(frame.columns)[:5]}...)")
+            raise SuperconDataError(
+                f"{path}: required column {column!r} is missing (columns: {list(frame.columns)[:5]}...); {FIX}"
+            )
     if frame.empty:
-        raise SuperconDataError(f"{path}: no data rows")
+        raise SuperconDataError(f"{path}: no data rows (only a header); {FIX}")
     elements = [c for c in frame.columns if c not in (TARGET, "material")]
     counts = frame[elements]
     non_numeric = [c for c in elements if not pd.api.types.is_numeric_dtype(counts[c])]
     if non_numeric:
-        raise SuperconDataError(f"{path}: element column(s) {non_numeric[:5]} are not numeric")
-    _check_values(path, "element counts", counts.to_numpy(), allow_zero=True)
-    _check_values(path, TARGET, frame[TARGET].to_numpy(), allow_zero=False)
+        raise SuperconDataError(f"{path}: element column(s) {non_numeric[:5]} are not numeric; {FIX}")
+    _check_values(path, elements, counts.to_numpy(), allow_zero=True)
+    _check_values(path, [TARGET], frame[TARGET].to_numpy(), allow_zero=False)
     if (counts.to_numpy().sum(axis=1) <= 0).any():
         row = int(np.flatnonzero(counts.to_numpy().sum(axis=1) <= 0)[0])
-        raise SuperconDataError(f"{path}: data row {row} has no element with a positive count")
+        raise SuperconDataError(f"{path}: line {row + 2} (data row {row}) has no element with a positive count; {FIX}")
     return frame
 
 
-def _check_values(path: Path, field: str, values: np.ndarray, allow_zero: bool) -> None:
-    values = np.asarray(values, dtype=float)
+def _check_values(path: Path, columns: list[str], values: np.ndarray, allow_zero: bool) -> None:
+    """Element counts must be finite and >= 0, Tc (K) finite and > 0; name the first offending cell."""
+    values = np.asarray(values, dtype=float).reshape(len(values), -1)
     bad = ~np.isfinite(values) | (values < 0) | ((values == 0) if not allow_zero else False)
     if bad.any():
-        row = int(np.argwhere(bad)[0][0])
+        row, column = (int(i) for i in np.argwhere(bad)[0])
         rule = "non-negative" if allow_zero else "positive"
-        raise SuperconDataError(f"{path}: {field} must be finite and {rule}; data row {row} violates this")
+        raise SuperconDataError(
+            f"{path}: line {row + 2} (data row {row}), column {columns[column]!r}: value {values[row, column]} must be "
+            f"finite and {rule}; {FIX}"
+        )
 
 
 def load_element_table(path: str | Path, elements: list[str]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from physbench.metrics import metrics_frame, regression_scores
 from physbench.provenance import Provenance
@@ -47,12 +48,13 @@ def evaluate_cell(
     folds = list(iter_folds(split, len(y)))
     for done, (fold, train, test) in enumerate(folds, start=1):
         model = build_model(model_spec, seed=seed + fold, n_jobs=n_jobs)
-        start = time.perf_counter()
-        model.fit(x[train], y[train])
-        fit_s = time.perf_counter() - start
-        start = time.perf_counter()
-        y_pred = model.predict(x[test])
-        predict_s = time.perf_counter() - start
+        with threadpool_limits(limits=n_jobs):  # OpenMP/BLAS pools stay within the job's threads
+            start = time.perf_counter()
+            model.fit(x[train], y[train])
+            fit_s = time.perf_counter() - start
+            start = time.perf_counter()
+            y_pred = model.predict(x[test])
+            predict_s = time.perf_counter() - start
         units = [("all", np.ones(len(test), dtype=bool))] + [
             (name, family[test] == name) for name in FAMILIES if (family[test] == name).any()
         ]

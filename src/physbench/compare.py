@@ -1,0 +1,270 @@
+"""Compare the metrics of two versions of the results: two git revisions, or two result directories.
+
+Metrics are joined on the key columns of :data:`physbench.metrics.KEY_COLUMNS`. Per (study,
+dataset, setting, model, split, metric) the comparison pairs the values of the units and folds
+present on both sides, reports both means and their difference (B − A, in the metric's unit), a
+Wilcoxon signed-rank test of the paired differences, and flags differences larger than
+``threshold · |mean A| + abs_tol``, or a unit whose value became missing (a failure) or came back.
+Keys present on one side only are listed separately.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import logging
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import wilcoxon
+
+from physbench.io import write_bytes, write_parquet
+from physbench.metrics import KEY_COLUMNS, read_metrics, validate_metrics
+from physbench.report import html
+
+log = logging.getLogger(__name__)
+
+GROUP_COLUMNS = ["study", "dataset", "setting", "model", "split", "metric"]
+DEFAULT_IGNORE = ("*_seconds",)  # timings differ between any two runs
+
+
+class CompareError(ValueError):
+    """A version to compare cannot be read; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """Metrics of one side of a comparison and where they came from."""
+
+    label: str
+    metrics: pd.DataFrame
+    files: tuple[str, ...]
+
+
+def read_directory(path: str | os.PathLike, studies: Sequence[str] | None = None) -> Version:
+    """Metrics of a run directory (holding ``results/``), a results directory or one metrics Parquet.
+
+    Reads every study's ``<results>/<study>/metrics.parquet``; only when there is none, the
+    aggregated ``<results>/metrics.parquet``.
+    """
+    path = Path(path)
+    if path.is_file():
+        files = [path]
+    else:
+        results = path / "results" if (path / "results").is_dir() else path
+        files = sorted(results.glob("*/metrics.parquet")) or sorted(results.glob("metrics.parquet"))
+        files = [f for f in files if studies is None or f.parent.name in studies or f.parent == results]
+    if not files:
+        raise CompareError(f"{path}: no metrics found (looked for results/<study>/metrics.parquet and "
+                           "results/metrics.parquet); pass a run directory, its results/ directory or a metrics file")
+    return Version(str(path), _select(_concat([read_metrics(f) for f in files]), studies), tuple(map(str, files)))
+
+
+def read_revision(rev: str, repo: str | os.PathLike = ".", studies: Sequence[str] | None = None) -> Version:
+    """Metrics committed at git revision ``rev`` of ``repo``, through DVC (git-tracked or DVC-tracked files)."""
+    from dvc.api import DVCFileSystem
+
+    try:
+        fs = DVCFileSystem(os.fspath(repo), rev=rev)
+        files = sorted(fs.glob("results/*/metrics.parquet")) or sorted(fs.glob("results/metrics.parquet"))
+    except Exception as err:  # dvc/scmrepo raise many types for an unknown revision or a missing repository
+        raise CompareError(
+            f"cannot read revision {rev!r} of {repo}: {err}. Check the name with `git rev-parse {rev}`; in a "
+            "shallow clone fetch the history first (`git fetch --unshallow --tags`)"
+        ) from err
+    files = [f for f in files if studies is None or f.split("/")[-2] in studies or f == "results/metrics.parquet"]
+    if not files:
+        raise CompareError(f"revision {rev!r} of {repo} has no results/<study>/metrics.parquet; commit dvc.lock "
+                           "(or the results) at that revision, or compare result directories instead")
+    frames = []
+    for file in files:
+        try:
+            frame = pd.read_parquet(io.BytesIO(fs.read_bytes(file)))  # git-tracked files are not seekable
+        except Exception as err:
+            raise CompareError(f"revision {rev!r}: cannot read {file} ({err}); its DVC object may be missing from "
+                               f"the cache: run `dvc fetch --rev {rev}` or `dvc pull`") from err
+        frames.append(validate_metrics(frame, source=f"{rev}:{file}"))
+    return Version(rev, _select(_concat(frames), studies), tuple(files))
+
+
+def read_version(spec: str, repo: str | os.PathLike = ".", studies: Sequence[str] | None = None) -> Version:
+    """A directory or file when ``spec`` names an existing path, otherwise a git revision of ``repo``."""
+    return read_directory(spec, studies) if Path(spec).exists() else read_revision(spec, repo, studies)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return validate_metrics(pd.concat(frames, ignore_index=True), source="metrics to compare")
+
+
+def _select(frame: pd.DataFrame, studies: Sequence[str] | None) -> pd.DataFrame:
+    return frame if studies is None else frame[frame["study"].isin(list(studies))].reset_index(drop=True)
+
+
+def compare_metrics(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = 0.01, abs_tol: float = 1e-9,
+                    alpha: float = 0.05, ignore: Iterable[str] = DEFAULT_IGNORE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare two metrics tables; return (per-group table, keys present on one side only).
+
+    The per-group table has ``mean_a``, ``mean_b``, ``diff`` (mean of paired B − A), ``rel_diff``
+    (diff / |mean_a|), ``max_abs_diff``, ``n_pairs`` (finite on both sides), ``n_changed`` (pairs
+    beyond the tolerance), ``n_failed_a``/``n_failed_b`` and ``n_failure_changes`` (paired units
+    missing on exactly one side), ``n_only_a``/``n_only_b``, the Wilcoxon statistic and p-value, and
+    ``status``: changed, unchanged, ignored (metric names matching ``ignore``), only in A, only in B.
+    """
+    ignore = tuple(ignore)
+    keys = list(KEY_COLUMNS)
+    merged = a[keys + ["value", "metric_unit"]].merge(
+        b[keys + ["value", "metric_unit"]], on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
+    one_sided = merged[merged["_merge"] != "both"].copy()
+    one_sided["side"] = one_sided["_merge"].map({"left_only": "A", "right_only": "B"}).astype(str)
+    one_sided["value"] = one_sided["value_a"].where(one_sided["side"] == "A", one_sided["value_b"])
+    one_sided = one_sided[["side", *keys, "value"]].sort_values(["side", *keys]).reset_index(drop=True)
+    merged["metric_unit"] = merged["metric_unit_a"].fillna(merged["metric_unit_b"])
+    rows = [_group_row(group_key, group, threshold, abs_tol, alpha, ignore)
+            for group_key, group in merged.groupby(GROUP_COLUMNS, sort=True)]
+    table = pd.DataFrame(rows)
+    if table.empty:
+        table = pd.DataFrame(columns=[*GROUP_COLUMNS, "metric_unit", "status", "flagged"])
+    return table, one_sided
+
+
+def _group_row(group_key, group: pd.DataFrame, threshold, abs_tol, alpha, ignore) -> dict:
+    both = group[group["_merge"] == "both"]
+    va, vb = both["value_a"].to_numpy(float), both["value_b"].to_numpy(float)
+    finite = np.isfinite(va) & np.isfinite(vb)
+    failure_changes = int((np.isfinite(va) != np.isfinite(vb)).sum())
+    d = vb[finite] - va[finite]
+    mean_a = float(va[finite].mean()) if finite.any() else math.nan
+    mean_b = float(vb[finite].mean()) if finite.any() else math.nan
+    diff = float(d.mean()) if d.size else math.nan
+    tolerance = threshold * abs(mean_a) + abs_tol if finite.any() else abs_tol
+    n_changed = int((np.abs(d) > threshold * np.abs(va[finite]) + abs_tol).sum())
+    stat, p_value = _wilcoxon(d)
+    row = dict(zip(GROUP_COLUMNS, group_key))
+    metric = row["metric"]
+    if both.empty:
+        status = "only in A" if (group["_merge"] == "left_only").all() else "only in B"
+    elif any(fnmatch.fnmatchcase(metric, pattern) for pattern in ignore):
+        status = "ignored"
+    elif (d.size and abs(diff) > tolerance) or failure_changes or n_changed:
+        status = "changed"
+    else:
+        status = "unchanged"
+    row.update({
+        "metric_unit": group["metric_unit"].iloc[0], "status": status, "flagged": status == "changed",
+        "mean_a": mean_a, "mean_b": mean_b, "diff": diff,
+        "rel_diff": diff / abs(mean_a) if d.size and mean_a != 0 else math.nan,
+        "max_abs_diff": float(np.abs(d).max()) if d.size else math.nan,
+        "n_pairs": int(finite.sum()), "n_changed": n_changed,
+        "n_failed_a": int((~np.isfinite(va)).sum()), "n_failed_b": int((~np.isfinite(vb)).sum()),
+        "n_failure_changes": failure_changes,
+        "n_only_a": int((group["_merge"] == "left_only").sum()),
+        "n_only_b": int((group["_merge"] == "right_only").sum()),
+        "wilcoxon_statistic": stat, "p_value": p_value, "significant": bool(p_value < alpha),
+    })
+    return row
+
+
+def _wilcoxon(d: np.ndarray) -> tuple[float, float]:
+    """Two-sided Wilcoxon signed-rank test of paired differences (zeros dropped); (0, 1) when all are zero."""
+    nonzero = d[d != 0]
+    if nonzero.size == 0:
+        return 0.0, 1.0
+    result = wilcoxon(nonzero)
+    return float(result.statistic), float(result.pvalue)
+
+
+def slug(label: str) -> str:
+    """A file-name-safe form of a version label (``HEAD~1`` stays, ``a/b`` becomes ``a_b``)."""
+    return re.sub(r"[^A-Za-z0-9._~^-]+", "_", label.rstrip("/")).strip("_") or "version"
+
+
+def run_compare(a: str, b: str, *, repo: str | os.PathLike = ".", out_dir: str | os.PathLike | None = None,
+                studies: Sequence[str] | None = None, threshold: float = 0.01, abs_tol: float = 1e-9,
+                alpha: float = 0.05, ignore: Iterable[str] = DEFAULT_IGNORE) -> dict:
+    """Read both versions, compare them, write ``comparison.parquet``, ``one_sided.parquet`` and
+    ``index.html`` under ``out_dir`` (default ``results/compare/<a>..<b>``); return a result dict."""
+    version_a, version_b = read_version(a, repo, studies), read_version(b, repo, studies)
+    table, one_sided = compare_metrics(version_a.metrics, version_b.metrics, threshold=threshold, abs_tol=abs_tol,
+                                       alpha=alpha, ignore=ignore)
+    out_dir = Path(out_dir) if out_dir is not None else Path("results/compare") / f"{slug(a)}..{slug(b)}"
+    paths = {"table": out_dir / "comparison.parquet", "one_sided": out_dir / "one_sided.parquet",
+             "html": out_dir / "index.html"}
+    write_parquet(paths["table"], table)
+    write_parquet(paths["one_sided"], one_sided)
+    settings = {"threshold": threshold, "abs_tol": abs_tol, "alpha": alpha, "ignore": list(ignore)}
+    write_bytes(paths["html"], comparison_page(version_a, version_b, table, one_sided, settings).encode())
+    result = {"a": version_a, "b": version_b, "table": table, "one_sided": one_sided, "paths": paths,
+              "settings": settings}
+    log.info("\n%s", terminal_summary(result))
+    return result
+
+
+def _name(row) -> str:
+    return f"{row['study']}/{row['setting']}/{row['model']}/{row['split']} {row['metric']}"
+
+
+def terminal_summary(result: dict, limit: int = 40) -> str:
+    """A few lines for the terminal: counts, every flagged change, where the outputs are."""
+    a, b, table, one_sided, s = result["a"], result["b"], result["table"], result["one_sided"], result["settings"]
+    flagged = table[table["flagged"]].copy()
+    flagged["order"] = flagged["rel_diff"].abs().fillna(np.inf)
+    flagged = flagged.sort_values("order", ascending=False)
+    status = table["status"].value_counts()
+    lines = [
+        f"physbench compare  A = {a.label} ({len(a.metrics)} metric rows)  B = {b.label} ({len(b.metrics)} rows)",
+        f"  {len(table)} (study, setting, model, split, metric) groups: {status.get('changed', 0)} changed beyond "
+        f"{s['threshold']:g}·|A| + {s['abs_tol']:g}, {status.get('unchanged', 0)} unchanged, "
+        f"{status.get('ignored', 0)} ignored ({', '.join(s['ignore']) or 'none'}), "
+        f"{status.get('only in A', 0)} only in A, {status.get('only in B', 0)} only in B",
+        f"  unit rows on one side only: {int((one_sided['side'] == 'A').sum())} in A, "
+        f"{int((one_sided['side'] == 'B').sum())} in B",
+    ]
+    for _, row in flagged.head(limit).iterrows():
+        unit = "" if row["metric_unit"] in ("1", "count") else f" {row['metric_unit']}"
+        rel = "" if html.is_missing(row["rel_diff"]) else f" ({row['rel_diff']:+.2%})"
+        failures = f", {row['n_failure_changes']} unit(s) failed/recovered" if row["n_failure_changes"] else ""
+        lines.append(f"  CHANGED {_name(row)}: A {html.format_number(row['mean_a'])} -> B "
+                     f"{html.format_number(row['mean_b'])}{unit}, diff {row['diff']:+.4g}{unit}{rel}, "
+                     f"{row['n_changed']}/{row['n_pairs']} units moved, Wilcoxon p = {row['p_value']:.3g}{failures}")
+    if len(flagged) > limit:
+        lines.append(f"  ... and {len(flagged) - limit} more (see the Parquet table)")
+    lines.append("  wrote " + ", ".join(str(p) for p in result["paths"].values()))
+    return "\n".join(lines)
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{html.esc(text)}</p>'
+
+
+def comparison_page(a: Version, b: Version, table: pd.DataFrame, one_sided: pd.DataFrame, settings: dict) -> str:
+    """The comparison as an HTML page in the report's style."""
+    counts = table["status"].value_counts()
+    shown_columns = [*GROUP_COLUMNS, "metric_unit", "status", "mean_a", "mean_b", "diff", "rel_diff",
+                     "max_abs_diff", "n_pairs", "n_changed", "n_failure_changes", "n_only_a", "n_only_b", "p_value"]
+    flagged = table[table["flagged"]]
+    body = [
+        html.key_values([
+            ("A", a.label), ("B", b.label), ("metric rows in A", len(a.metrics)), ("metric rows in B", len(b.metrics)),
+            ("threshold", f"|mean B − mean A| > {settings['threshold']:g} · |mean A| + {settings['abs_tol']:g}, "
+                          "or a unit failing on one side only"),
+            ("ignored metrics", ", ".join(settings["ignore"]) or "none"),
+            ("groups", ", ".join(f"{k}: {v}" for k, v in counts.items())),
+        ]),
+        '<p class="note">diff is the mean over paired units and folds of B − A, in the metric\'s unit; p is the '
+        "two-sided Wilcoxon signed-rank test of those differences (with fewer than 6 changed units it cannot reach "
+        "0.05).</p>",
+        f'<h2>Changed ({len(flagged)})</h2>',
+        html.table(flagged[shown_columns]) if len(flagged) else _note("Nothing moved beyond the threshold."),
+        f'<h2>Keys on one side only ({len(one_sided)})</h2>',
+        html.table(one_sided, max_rows=500) if len(one_sided) else _note("None: both sides have the same keys."),
+        f'<h2>All groups ({len(table)})</h2>',
+        html.table(table[shown_columns], max_rows=2000, row_classes=["flagged" if f else "" for f in table["flagged"]]),
+        f'<p class="note">Read from A: {html.esc(", ".join(a.files))}; B: {html.esc(", ".join(b.files))}.</p>',
+    ]
+    return html.page(f"Comparison {a.label} → {b.label}", "".join(body))

@@ -1,0 +1,134 @@
+"""The overview page: what ran, on which data, with which code and packages, and how long it took."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+import physbench
+from physbench.provenance import dataset_sha256, git_revision
+from physbench.report import html
+
+PACKAGES = ("physbench", "snakemake", "snakemake-executor-plugin-slurm", "dvc", "pandas", "pyarrow", "numpy",
+            "scipy", "scikit-learn", "xgboost", "dysts", "matplotlib", "jsonschema")
+
+
+def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str]:
+    """Installed version of each distribution (``not installed`` when absent), plus Python's."""
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def benchmark_table(benchmarks_dir: Path, groups: Sequence[str]) -> pd.DataFrame:
+    """Per group (a study, or ``data``): jobs, summed wall-clock and CPU time (s), peak RSS (MB), slowest job.
+
+    Reads Snakemake's ``benchmark:`` files ``<benchmarks_dir>/<group>/**/*.tsv`` (columns ``s``,
+    ``cpu_time``, ``max_rss``); a file with several rows (``repeat()``) counts its mean.
+    """
+    rows = []
+    for group in groups:
+        files = sorted((benchmarks_dir / group).rglob("*.tsv"))
+        records = []
+        for file in files:
+            frame = pd.read_csv(file, sep="\t")
+            if frame.empty or "s" not in frame:
+                continue
+            records.append({"job": str(file.relative_to(benchmarks_dir / group).with_suffix("")),
+                            "s": float(frame["s"].mean()),
+                            "cpu_time": float(pd.to_numeric(frame.get("cpu_time"), errors="coerce").mean()),
+                            "max_rss": float(pd.to_numeric(frame.get("max_rss"), errors="coerce").max())})
+        if not records:
+            rows.append({"group": group, "jobs": 0, "wall_seconds": float("nan"), "cpu_seconds": float("nan"),
+                         "peak_rss_mb": float("nan"), "slowest_job": "", "slowest_seconds": float("nan")})
+            continue
+        jobs = pd.DataFrame(records)
+        slowest = jobs.loc[jobs["s"].idxmax()]
+        rows.append({"group": group, "jobs": len(jobs), "wall_seconds": jobs["s"].sum(),
+                     "cpu_seconds": jobs["cpu_time"].sum(min_count=1), "peak_rss_mb": jobs["max_rss"].max(),
+                     "slowest_job": slowest["job"], "slowest_seconds": slowest["s"]})
+    return pd.DataFrame(rows)
+
+
+def dataset_table(datasets: Mapping[str, dict], recorded: Mapping[str, set[str]]) -> pd.DataFrame:
+    """One row per dataset file: declared sha256 and source; the dataset checksum the metrics recorded."""
+    rows = []
+    for name, spec in sorted(datasets.items()):
+        expected = dataset_sha256(spec["files"])
+        seen = recorded.get(name, set())
+        status = ("matches" if seen == {expected} else "not used" if not seen
+                  else "DIFFERS: " + ", ".join(sorted(seen)))
+        for file, entry in sorted(spec["files"].items()):
+            rows.append({"dataset": name, "file": file, "sha256": entry["sha256"],
+                         "source": entry.get("url", f"{spec['snapshot_dir']}/{entry['snapshot']} (vendored)"),
+                         "dataset sha256": expected, "in metrics": status})
+    return pd.DataFrame(rows, columns=["dataset", "file", "sha256", "source", "dataset sha256", "in metrics"])
+
+
+def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd.DataFrame, summary: dict,
+                  datasets: Mapping[str, dict], benchmarks_dir: Path,
+                  highlights: Mapping[str, Sequence[tuple[str, object]]]) -> str:
+    """The body of the overview page; ``highlights`` gives each study's headline (key, value) pairs."""
+    timing = benchmark_table(benchmarks_dir, [*studies, "data"]).set_index("group")
+    ran = []
+    for study in studies:
+        part = metrics[metrics["study"] == study]
+        counts = summary.get(study, {}).get("counts", {})
+        ran.append({
+            "study": html.Cell(f'<a href="#{html.esc(study)}">{html.esc(titles[study])}</a>', numeric=False,
+                               raw_html=True, sort=study),
+            "models": part["model"].nunique(), "settings": part["setting"].nunique(), "units": part["unit"].nunique(),
+            "metric rows": len(part), "failed values": counts.get("n_failed_values", int(part["value"].isna().sum())),
+            "failed units": counts.get("n_failed_units", 0),
+            "headline": "; ".join(f"{k} {html.format_number(v)}" for k, v in list(highlights.get(study, []))[:3]),
+            "jobs": timing.loc[study, "jobs"] if study in timing.index else 0,
+            "time": html.Cell(_duration(timing.loc[study, "wall_seconds"]) if study in timing.index else "—",
+                              sort=timing.loc[study, "wall_seconds"] if study in timing.index else None),
+        })
+    recorded = {name: set(group["data_sha256"]) for name, group in metrics.groupby("dataset")}
+    revisions = sorted(set(metrics["git_revision"].fillna("(not in git)")))
+    versions = package_versions()
+    body = [
+        "<p>What this run of the pipeline produced. Each study has its own page (tables, figures, provenance). "
+        "The job-level view (rules, parameters, code, runtimes) is Snakemake's own: "
+        "<code>snakemake --report results/report/jobs.html</code>.</p>",
+        '<h2>What ran</h2>', html.table(pd.DataFrame(ran)),
+        '<h2>Code</h2>',
+        html.key_values([
+            ("git revision of this report", git_revision() or "(not in a git repository)"),
+            ("git revisions in the metrics", ", ".join(revisions)),
+            ("physbench version", physbench.__version__),
+            ("config hashes in the metrics", ", ".join(sorted(set(metrics["config_hash"])))),
+            ("python", sys.version.split()[0] + " on " + platform.platform()),
+        ]),
+        '<h2>Data</h2><p class="note">Files are checked against these sha256 when pulled; "in metrics" '
+        "compares the dataset checksum every metrics row recorded with the one the configuration declares.</p>",
+        html.table(dataset_table(datasets, recorded)),
+        '<h2>Time per study</h2><p class="note">Summed over the jobs of each study, from Snakemake\'s '
+        "benchmark files (<code>results/benchmarks/</code>); wall time is the sum of job durations, not the "
+        "elapsed time of a parallel run.</p>",
+        html.table(timing.reset_index().rename(columns={"group": "study"})),
+        '<h2>Package versions</h2>',
+        html.table(pd.DataFrame(sorted(versions.items()), columns=["package", "version"]), sortable=False),
+    ]
+    return "".join(body)
+
+
+def _duration(seconds) -> str:
+    if html.is_missing(seconds):
+        return "—"
+    seconds = float(seconds)
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.2f} h"

@@ -1,0 +1,213 @@
+"""The study pages: headline numbers, tables, metrics with provenance, failures, figures."""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from physbench.metrics import PROVENANCE_COLUMNS
+from physbench.report import html
+from physbench.report.studies import StudyPage, TableSpec
+
+GROUP_COLUMNS = ["dataset", "setting", "model", "split", "metric", "metric_unit"]
+
+
+def combine_uncertainties(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Merge ``x_mean``/``x_std`` into one ``x`` column (``m ± s unit``) and ``median_x``/``x_ci_low``/``x_ci_high``
+    into ``median_x`` (``m [lo, hi] unit``); other columns with a unit get it appended. Cells sort by value."""
+    units = dict(units or {})
+    columns: dict[str, list] = {}
+    consumed: set[str] = set()
+    for name in frame.columns:
+        if name in consumed:
+            continue
+        base = name[:-5] if name.endswith("_mean") else None
+        if base and f"{base}_std" in frame.columns:
+            unit = units.get(base, "")
+            columns[base] = [html.Cell(html.format_uncertain(m, s, unit), sort=m)
+                             for m, s in zip(frame[name], frame[f"{base}_std"])]
+            consumed.add(f"{base}_std")
+            continue
+        base = name[7:] if name.startswith("median_") else None
+        if base and f"{base}_ci_low" in frame.columns and f"{base}_ci_high" in frame.columns:
+            unit = units.get(base, units.get(name, ""))
+            columns[name] = [html.Cell(html.format_interval(m, lo, hi, unit), sort=m)
+                             for m, lo, hi in zip(frame[name], frame[f"{base}_ci_low"], frame[f"{base}_ci_high"])]
+            consumed.update({f"{base}_ci_low", f"{base}_ci_high"})
+            continue
+        if name in units and pd.api.types.is_numeric_dtype(frame[name]):
+            columns[name] = [html.Cell(_with_unit(v, units[name]), sort=v) for v in frame[name]]
+            continue
+        columns[name] = list(frame[name])
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _with_unit(value, unit: str) -> str:
+    text = html.format_number(value)
+    return text if text == "—" or not unit else f"{text} {unit}"
+
+
+def provenance_ids(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Distinct provenance combinations of a metrics table, numbered P1, P2, ... (most rows first)."""
+    combos = (metrics[list(PROVENANCE_COLUMNS)].fillna({"git_revision": "(not in git)"})
+              .value_counts(sort=True).rename("rows").reset_index())
+    combos.insert(0, "id", [f"P{i + 1}" for i in range(len(combos))])
+    return combos
+
+
+def metrics_summary(metrics: pd.DataFrame, metric_filter: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """Per (dataset, setting, model, split, metric): mean ± sd, median, range over units and folds,
+    counts of values and of failed (NaN) values, and the provenance id(s) of its rows."""
+    for column, allowed in (metric_filter or {}).items():
+        metrics = metrics[metrics[column].isin(list(allowed))]
+    if metrics.empty:
+        columns = [*GROUP_COLUMNS, "mean", "sd", "median", "min", "max", "n", "n_failed", "provenance"]
+        return pd.DataFrame(columns=columns)
+    ids = provenance_ids(metrics)
+    keyed = metrics.fillna({"git_revision": "(not in git)"}).merge(ids, on=list(PROVENANCE_COLUMNS), how="left")
+    grouped = keyed.groupby(GROUP_COLUMNS, sort=True)
+    table = grouped["value"].agg(["mean", "std", "median", "min", "max", "count", "size"]).reset_index()
+    table["n_failed"] = table.pop("size") - table["count"]
+    table = table.rename(columns={"std": "sd", "count": "n"})
+    table["provenance"] = grouped["id"].agg(lambda s: ",".join(sorted(set(s)))).to_numpy()
+    return table
+
+
+def metrics_section(metrics: pd.DataFrame, page: StudyPage, study: str) -> str:
+    table = metrics_summary(metrics, page.metric_filter)
+    shown = pd.DataFrame({
+        "setting": table["setting"], "model": table["model"], "split": table["split"], "metric": table["metric"],
+        "mean ± sd": [html.Cell(html.format_uncertain(m, s, u), sort=m)
+                      for m, s, u in zip(table["mean"], table["sd"], table["metric_unit"])],
+        "median": [html.Cell(_with_unit(v, u if u not in ("1", "count") else ""), sort=v)
+                   for v, u in zip(table["median"], table["metric_unit"])],
+        "min": table["min"], "max": table["max"], "unit": table["metric_unit"], "n": table["n"],
+        "failed": table["n_failed"], "provenance": table["provenance"],
+    })
+    where = ", ".join(f"{k} in {list(v)}" for k, v in page.metric_filter.items())
+    note = (f"Over units and folds{f' ({where})' if where else ''}; full table: "
+            f"<code>results/{study}/metrics.parquet</code>.")
+    return f'<h2>Metrics</h2><p class="note">{note}</p>' + html.table(shown, max_rows=400)
+
+
+def provenance_section(metrics: pd.DataFrame) -> str:
+    ids = provenance_ids(metrics)
+    return ('<h2>Provenance</h2><p class="note">Every metrics row records the package version, the '
+            "hash of the configuration slice its job ran with, the sha256 of its dataset and the git revision; the "
+            "provenance column of the metrics table refers to these ids.</p>" + html.table(ids, sortable=False))
+
+
+def failures_section(metrics: pd.DataFrame) -> str:
+    failed = metrics[metrics["value"].isna()]
+    if failed.empty:
+        return '<h2>Failed units</h2><p class="note">None: every metric has a value.</p>'
+    grouped = (failed.fillna({"note": "(no reason recorded)"})
+               .groupby(["setting", "model", "note"])
+               .agg(units=("unit", lambda s: ", ".join(sorted(set(s))[:8]) + (" …" if s.nunique() > 8 else "")),
+                    n_units=("unit", "nunique"), n_values=("value", "size"))
+               .reset_index().sort_values("n_units", ascending=False))
+    return ('<h2>Failed units</h2><p class="note">Metric values that are missing, with the reason '
+            "recorded by the job.</p>" + html.table(grouped, max_rows=100))
+
+
+def flatten(obj, prefix: str = "") -> list[tuple[str, object]]:
+    """(dotted key, value) pairs of nested dicts; lists of scalars are joined, lists of records kept."""
+    items: list[tuple[str, object]] = []
+    if isinstance(obj, Mapping):
+        for key, value in obj.items():
+            items += flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(obj, list) and obj and all(isinstance(v, Mapping) for v in obj):
+        items.append((prefix, pd.DataFrame(obj)))
+    elif isinstance(obj, list):
+        items.append((prefix, ", ".join(html.format_number(v) for v in obj)))
+    else:
+        items.append((prefix, obj))
+    return items
+
+
+def summary_section(summary: dict) -> str:
+    pairs = flatten(summary)
+    scalars = [(k, v) for k, v in pairs if not isinstance(v, pd.DataFrame)]
+    records = [(k, v) for k, v in pairs if isinstance(v, pd.DataFrame)]
+    out = ['<h2>Summary</h2><p class="note">Every entry of '
+           "<code>summary.json</code>, the study's headline numbers.</p>"]
+    if scalars:
+        out.append(html.table(pd.DataFrame(scalars, columns=["key", "value"]), max_rows=500))
+    for key, frame in records:
+        out.append(f"<h3>{html.esc(key)}</h3>" + html.table(combine_uncertainties(frame), max_rows=200))
+    return "".join(out)
+
+
+def highlights(summary: dict, page: StudyPage) -> list[tuple[str, object]]:
+    """The page's highlights of summary.json as (dotted key, value), in the order of its patterns."""
+    items = [(k, v) for k, v in flatten(summary) if not isinstance(v, pd.DataFrame)]
+    if page.highlights is None:
+        return [(k, v) for k, v in items if "." not in k and not isinstance(summary.get(k), list)]
+    chosen = {k: v for pattern in page.highlights for k, v in items if fnmatch.fnmatchcase(k, pattern)}
+    return list(chosen.items())  # in pattern order, each key once
+
+
+def headline_section(summary: dict, page: StudyPage) -> str:
+    shown = highlights(summary, page)
+    return html.key_values(shown[:40]) if shown else ""
+
+
+def table_section(spec: TableSpec, path: Path) -> str:
+    from physbench.io import read_parquet
+
+    frame = read_parquet(path)
+    sort = [c for c in spec.sort if c in frame.columns]
+    if sort:
+        ascending = spec.ascending if isinstance(spec.ascending, bool) else list(spec.ascending)[: len(sort)]
+        frame = frame.sort_values(sort, ascending=ascending, kind="stable")
+    shown = combine_uncertainties(frame.reset_index(drop=True), spec.units)
+    if spec.columns is not None:
+        shown = shown[[c for c in spec.columns if c in shown.columns]]
+    caption = f'<p class="note">{html.esc(spec.caption)} <code>{html.esc(path.name)}</code></p>'
+    return f"<h2>{html.esc(spec.title)}</h2>{caption}" + html.table(shown, max_rows=spec.max_rows)
+
+
+def figure_order(paths: Sequence[Path], page: StudyPage) -> list[Path]:
+    rank = {stem: i for i, stem in enumerate(page.figures)}
+    return sorted(paths, key=lambda p: (rank.get(p.stem, math.inf), p.stem))
+
+
+def caption_for(study: str, stem: str, page: StudyPage, captions: Mapping[str, str]) -> str:
+    """Caption text: the study's workflow/report .rst when present, else the page's own, else none."""
+    name = page.caption_files.get(stem, f"{study}_{stem}")
+    return captions.get(name) or page.captions.get(stem, "")
+
+
+def figures_section(study: str, paths: Sequence[Path], page: StudyPage, captions: Mapping[str, str]) -> str:
+    if not paths:
+        return ""
+    body = "".join(html.figure(p, caption_for(study, p.stem, page, captions), p.stem.replace("_", " "))
+                   for p in figure_order(paths, page))
+    return f'<h2>Figures</h2>{body}'
+
+
+def study_page(study: str, page: StudyPage, study_dir: Path, metrics: pd.DataFrame, summary: dict,
+               figures: Sequence[Path], captions: Mapping[str, str]) -> str:
+    """The body of one study's page."""
+    parts = [f"<p>{html.esc(page.description)}</p>" if page.description else "", headline_section(summary, page)]
+    parts.append(figures_section(study, figures, page, captions))
+    for spec in page.tables:
+        if (study_dir / spec.file).exists():
+            parts.append(table_section(spec, study_dir / spec.file))
+    parts += [metrics_section(metrics, page, study), failures_section(metrics), provenance_section(metrics),
+              summary_section(summary)]
+    return "".join(parts)
+
+
+def numeric_or_none(value):
+    """JSON-safe scalar: NaN and infinities become None."""
+    if isinstance(value, float | np.floating):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

@@ -1,0 +1,69 @@
+"""The SuperCon quick configuration on a real single-node Slurm cluster through the slurm profile.
+
+tests/cluster/slurm_up.sh installs and starts Slurm (root, apt); where that is impossible the test
+is skipped with the script's reason. Daemons the test started are stopped by their process ids.
+"""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import QUICK_CONFIG, REPO, copy_project
+from tests.reliability.common import SNAKEMAKE, assert_same_metrics, planned_jobs
+
+SLURM_UP = REPO / "tests/cluster/slurm_up.sh"
+# The plugin waits for the first status check; squeue must see finished jobs (MinJobAge=600 s).
+SLURM_OPTIONS = ("--profile", "workflow/profiles/slurm", "--slurm-init-seconds-before-status-checks", "5")
+LIMIT_S = 1200  # SIGKILL after this: a status-command bug must not hang CI (the plugin ignores SIGTERM)
+
+
+def stop(pids_file: Path) -> None:
+    pids = [(line.split()[0], int(line.split()[1])) for line in pids_file.read_text().splitlines() if line.strip()]
+    for _, pid in reversed(pids):  # slurmd, slurmctld, then munged
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster(tmp_path_factory):
+    state = tmp_path_factory.mktemp("slurm")
+    started = subprocess.run(["bash", str(SLURM_UP), str(state)], capture_output=True, text=True, timeout=900)
+    try:
+        if started.returncode != 0:
+            pytest.skip(f"no Slurm cluster here: {started.stderr.strip().splitlines()[-1] if started.stderr else started.returncode}")
+        yield state
+    finally:
+        if (state / "pids").exists():
+            stop(state / "pids")
+
+
+def test_supercon_quick_run_on_slurm_matches_the_local_run(slurm_cluster, quick_run, tmp_path):
+    project = copy_project(tmp_path / "cluster")
+    command = ["timeout", "-s", "KILL", str(LIMIT_S), SNAKEMAKE, *SLURM_OPTIONS, "supercon",
+               "--configfile", QUICK_CONFIG]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True,
+                            env=dict(os.environ, DVC_NO_ANALYTICS="1"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"rc {result.returncode} (137: killed after {LIMIT_S} s)\n{output[-6000:]}"
+    submitted = output.count("has been submitted with SLURM jobid")
+    assert submitted >= 20, f"only {submitted} jobs went through sbatch"
+    assert assert_same_metrics(project / "results/supercon/metrics.parquet",
+                               quick_run / "results/supercon/metrics.parquet") > 500
+    # Finished jobs are visible to squeue (the profile's status command), and nothing is left to do.
+    states = subprocess.run(["squeue", "--states=all", "--noheader", "--format=%T"], capture_output=True, text=True)
+    assert "COMPLETED" in states.stdout
+    assert planned_jobs(project, *SLURM_OPTIONS, "supercon") == []

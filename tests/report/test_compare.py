@@ -1,0 +1,166 @@
+"""physbench compare: paired differences, Wilcoxon test, flags, one-sided keys; across git revisions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from physbench.cli import main
+from physbench.compare import CompareError, compare_metrics, read_directory, read_revision, slug
+from physbench.metrics import metrics_frame, write_metrics
+from physbench.provenance import Provenance
+
+BIN = Path(sys.executable).parent
+ENV = dict(os.environ, DVC_NO_ANALYTICS="1", GIT_AUTHOR_NAME="physbench-test", GIT_AUTHOR_EMAIL="test@example.org",
+           GIT_COMMITTER_NAME="physbench-test", GIT_COMMITTER_EMAIL="test@example.org")
+MODELS = {"mean": 30.0, "ridge": 18.0, "xgboost": 9.5}
+FOLDS = 6
+
+
+def study_metrics(study: str, shift: dict | None = None, config: str = "base") -> pd.DataFrame:
+    """Synthetic metrics: per model and fold an rmse (K), an r2 and a fit time; ``shift`` adds to models' rmse."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for model, level in MODELS.items():
+        for fold in range(FOLDS):
+            rmse = level + rng.normal(0, 0.5) + (shift or {}).get(model, 0.0)
+            for metric, value, unit in (("rmse", rmse, "K"), ("r2", rng.uniform(0.5, 0.9), "1"),
+                                        ("fit_seconds", rng.uniform(0.1, 2.0), "s")):
+                rows.append({"study": study, "dataset": study, "setting": "default", "unit": "all", "model": model,
+                             "split": "kfold", "fold": fold, "metric": metric, "value": value, "metric_unit": unit})
+    return metrics_frame(rows, Provenance("0.1.0", config, "0" * 64, None))
+
+
+def test_shift_of_one_model_is_the_only_change_with_sign_size_and_exact_p():
+    a = study_metrics("toy")
+    b = study_metrics("toy", shift={"ridge": 0.25})
+    b.loc[b["metric"] == "fit_seconds", "value"] *= 3  # timings always move; ignored by default
+    table, one_sided = compare_metrics(a, b)
+    changed = table[table["flagged"]]
+    assert len(changed) == 1 and one_sided.empty
+    row = changed.iloc[0]
+    assert (row["model"], row["metric"], row["metric_unit"]) == ("ridge", "rmse", "K")
+    assert row["diff"] == pytest.approx(0.25) and row["diff"] > 0
+    assert row["mean_b"] - row["mean_a"] == pytest.approx(0.25)
+    assert row["rel_diff"] == pytest.approx(0.25 / row["mean_a"])
+    assert row["n_pairs"] == FOLDS and row["n_changed"] == FOLDS
+    # All six differences positive: exact two-sided signed-rank p = 2 / 2**6.
+    assert row["p_value"] == pytest.approx(2 / 2**FOLDS) and row["significant"]
+    assert set(table.loc[table["metric"] == "fit_seconds", "status"]) == {"ignored"}
+    assert set(table.loc[~table["flagged"] & (table["metric"] != "fit_seconds"), "status"]) == {"unchanged"}
+
+
+def test_threshold_is_relative_to_the_baseline():
+    a = study_metrics("toy")
+    b = a.copy()
+    b.loc[(b["model"] == "xgboost") & (b["metric"] == "rmse"), "value"] *= 1.005  # 0.5% < 1% default
+    assert not compare_metrics(a, b)[0]["flagged"].any()
+    assert compare_metrics(a, b, threshold=0.001)[0]["flagged"].sum() == 1
+
+
+def test_one_sided_units_and_new_failures_are_listed_and_flagged():
+    a = study_metrics("toy")
+    b = a[~((a["model"] == "mean") & (a["fold"] == 5))].copy()  # a fold only in A
+    extra = b[(b["model"] == "xgboost") & (b["fold"] == 0)].assign(fold=9)  # a fold only in B
+    b = pd.concat([b, extra], ignore_index=True)
+    failed = (b["model"] == "ridge") & (b["metric"] == "r2") & (b["fold"] == 2)
+    b.loc[failed, "value"] = np.nan
+    table, one_sided = compare_metrics(a, b)
+    assert sorted(one_sided.groupby("side").size().items()) == [("A", 3), ("B", 3)]
+    assert set(one_sided.loc[one_sided["side"] == "A", "model"]) == {"mean"}
+    assert set(one_sided.loc[one_sided["side"] == "B", "fold"]) == {9}
+    ridge_r2 = table[(table["model"] == "ridge") & (table["metric"] == "r2")].iloc[0]
+    assert ridge_r2["flagged"] and ridge_r2["n_failure_changes"] == 1 and ridge_r2["n_failed_b"] == 1
+    assert ridge_r2["diff"] == pytest.approx(0.0)
+    mean_rmse = table[(table["model"] == "mean") & (table["metric"] == "rmse")].iloc[0]
+    assert mean_rmse["n_only_a"] == 1 and mean_rmse["n_pairs"] == FOLDS - 1 and not mean_rmse["flagged"]
+
+
+def test_model_on_one_side_only_has_its_own_status():
+    a = study_metrics("toy")
+    b = a[a["model"] != "xgboost"]
+    table, one_sided = compare_metrics(a, b)
+    assert set(table.loc[table["model"] == "xgboost", "status"]) == {"only in A"}
+    assert len(one_sided) == FOLDS * 3
+
+
+def test_directory_reader_accepts_run_dir_results_dir_and_file(tmp_path):
+    write_metrics(study_metrics("toy"), tmp_path / "results/toy/metrics.parquet")
+    write_metrics(study_metrics("other"), tmp_path / "results/other/metrics.parquet")
+    assert set(read_directory(tmp_path).metrics["study"]) == {"toy", "other"}
+    assert set(read_directory(tmp_path / "results", studies=["toy"]).metrics["study"]) == {"toy"}
+    assert len(read_directory(tmp_path / "results/toy/metrics.parquet").metrics) == len(MODELS) * FOLDS * 3
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CompareError, match="no metrics found"):
+        read_directory(tmp_path / "empty")
+
+
+def test_slug_keeps_revision_syntax():
+    assert slug("HEAD~1") == "HEAD~1" and slug("feature/x") == "feature_x" and slug("runs/variant/") == "runs_variant"
+
+
+def _run(*command: str, cwd: Path) -> str:
+    result = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True)
+    assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def versioned_repo(tmp_path_factory) -> Path:
+    """A git + DVC repository with two tagged versions of the results; v2 changes one model.
+
+    ``results/toy`` is DVC-tracked (as the pipeline's outputs are), ``results/other`` git-tracked.
+    """
+    repo = tmp_path_factory.mktemp("versioned")
+    _run("git", "init", "-q", "-b", "main", cwd=repo)
+    _run(str(BIN / "dvc"), "init", "-q", cwd=repo)
+    for tag, shift in (("v1", {}), ("v2", {"xgboost": -0.4})):
+        write_metrics(study_metrics("toy", shift, config=tag), repo / "results/toy/metrics.parquet")
+        write_metrics(study_metrics("other"), repo / "results/other/metrics.parquet")
+        (repo / "results/summary.json").write_text(json.dumps({"toy": {"version": tag}}))
+        _run(str(BIN / "dvc"), "add", "-q", "results/toy", cwd=repo)
+        _run("git", "add", "-A", cwd=repo)
+        _run("git", "commit", "-q", "-m", f"results {tag}", cwd=repo)
+        _run("git", "tag", tag, cwd=repo)
+    return repo
+
+
+def test_revision_reader_reads_dvc_and_git_tracked_metrics(versioned_repo):
+    version = read_revision("v1", versioned_repo)
+    assert set(version.metrics["study"]) == {"toy", "other"}
+    assert set(version.metrics["config_hash"][version.metrics["study"] == "toy"]) == {"v1"}
+    with pytest.raises(CompareError, match="no-such-tag"):
+        read_revision("no-such-tag", versioned_repo)
+
+
+def test_physbench_compare_between_tags_finds_exactly_the_changed_model(versioned_repo):
+    out = _run(str(BIN / "physbench"), "compare", "v1", "v2", cwd=versioned_repo)
+    assert "1 changed" in out and "CHANGED toy/default/xgboost/kfold rmse" in out and "diff -0.4 K" in out
+    table = pd.read_parquet(versioned_repo / "results/compare/v1..v2/comparison.parquet")
+    changed = table[table["flagged"]]
+    assert list(zip(changed["study"], changed["model"], changed["metric"])) == [("toy", "xgboost", "rmse")]
+    assert changed["diff"].iloc[0] == pytest.approx(-0.4)
+    assert changed["p_value"].iloc[0] == pytest.approx(2 / 2**FOLDS)
+    assert set(table.loc[~table["flagged"], "status"]) == {"unchanged", "ignored"}
+    assert pd.read_parquet(versioned_repo / "results/compare/v1..v2/one_sided.parquet").empty
+    page = (versioned_repo / "results/compare/v1..v2/index.html").read_text()
+    assert "Comparison v1 → v2" in page and "http://" not in page and "https://" not in page
+
+
+def test_revision_against_working_tree_directory_and_exit_status(versioned_repo, tmp_path):
+    out_dir = tmp_path / "cmp"
+    status = main(["compare", "v1", str(versioned_repo / "results"), "--repo", str(versioned_repo), "--out",
+                   str(out_dir), "--study", "toy", "--fail-on-change"])
+    assert status == 1
+    table = pd.read_parquet(out_dir / "comparison.parquet")
+    assert set(table["study"]) == {"toy"}
+    assert set(table.loc[table["flagged"], "model"]) == {"xgboost"}
+    assert main(["compare", "v2", str(versioned_repo / "results"), "--repo", str(versioned_repo), "--out",
+                 str(tmp_path / "same"), "--fail-on-change"]) == 0

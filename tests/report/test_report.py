@@ -1,0 +1,147 @@
+"""The report: aggregation, headline numbers, formatting, study selection, and the HTML it writes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from physbench.metrics import read_metrics
+from physbench.report import html
+from physbench.report.build import aggregate_results, build_report, headline
+from physbench.report.pages import combine_uncertainties, metrics_summary
+from physbench.report.selection import select_studies, studies_named
+from physbench.report.studies import STUDY_PAGES, page_for
+
+from .conftest import DATASETS
+
+
+def _aggregate(results):
+    studies = ["supercon", "toy"]
+    return aggregate_results({s: results / s / "metrics.parquet" for s in studies},
+                             {s: results / s / "summary.json" for s in studies},
+                             results / "metrics.parquet", results / "summary.json")
+
+
+def test_aggregate_concatenates_studies_and_writes_dvc_friendly_summary(synthetic_results):
+    summary = _aggregate(synthetic_results)
+    metrics = read_metrics(synthetic_results / "metrics.parquet")
+    assert metrics.groupby("study").size().to_dict() == {"supercon": 12, "toy": 12}
+    on_disk = json.loads((synthetic_results / "summary.json").read_text())
+    assert on_disk == summary
+    assert summary["supercon"]["counts"] == {"n_metric_rows": 12, "n_models": 2, "n_settings": 1, "n_units": 2,
+                                             "n_failed_values": 3, "n_failed_units": 1}
+    assert summary["toy"]["counts"]["n_failed_values"] == 0
+    # A study without a page module keeps every scalar; NaN and lists are dropped (dvc metrics diff reads scalars).
+    assert summary["toy"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1, "n_failed": 1,
+                                          "per_model": {"ridge": {"rmse": 18.1}, "xgboost": {"rmse": 9.1}}}
+    assert summary["supercon"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1}
+    assert "NaN" not in (synthetic_results / "summary.json").read_text()
+
+
+def test_headline_prunes_non_finite_lists_and_empty_dicts():
+    summary = {"a": 1.5, "b": float("inf"), "c": [1, 2], "d": {"e": None, "f": {"g": np.float64(2.0)}}, "h": {}}
+    assert headline(summary) == {"a": 1.5, "d": {"f": {"g": 2.0}}}
+    assert headline(summary, ["a", "missing"]) == {"a": 1.5}
+
+
+@pytest.mark.parametrize("value, sd, unit, expected", [
+    (14.5206, 0.2345, "K", "14.52 ± 0.23 K"),
+    (0.82403, 0.0074, "1", "0.8240 ± 0.0074"),
+    (1234.5, 56.0, "s", "1234 ± 56 s"),
+    (3.0, float("nan"), "K", "3 K"),
+    (float("nan"), 0.1, "K", "—"),
+])
+def test_value_with_uncertainty_is_rounded_to_the_uncertainty(value, sd, unit, expected):
+    assert html.format_uncertain(value, sd, unit) == expected
+
+
+def test_mean_sd_and_interval_columns_are_combined_and_sort_by_value():
+    frame = pd.DataFrame({"model": ["a", "b"], "rmse_mean": [9.1, 18.14], "rmse_std": [0.12, 0.5],
+                          "median_vpt": [1.5, 0.25], "vpt_ci_low": [1.0, 0.1], "vpt_ci_high": [2.0, 0.4],
+                          "fit_seconds": [0.5, 2.0]})
+    shown = combine_uncertainties(frame, {"rmse": "K", "vpt": "Lyapunov times", "fit_seconds": "s"})
+    assert list(shown.columns) == ["model", "rmse", "median_vpt", "fit_seconds"]
+    assert shown["rmse"][1].text == "18.14 ± 0.50 K" and shown["rmse"][1].sort == 18.14
+    assert shown["median_vpt"][0].text == "1.5 [1, 2] Lyapunov times"
+    assert shown["fit_seconds"][1].text == "2 s"
+
+
+def test_metrics_summary_counts_failures_and_numbers_provenance(synthetic_results):
+    metrics = read_metrics(synthetic_results / "supercon/metrics.parquet")
+    table = metrics_summary(metrics)
+    xgb = table[table["model"] == "xgboost"].iloc[0]
+    assert (xgb["n"], xgb["n_failed"]) == (3, 3)  # the cuprate unit failed on every fold
+    assert xgb["mean"] == pytest.approx(9.1) and xgb["sd"] == pytest.approx(0.1)
+    assert set(table["provenance"]) == {"P1"}
+    only_all = metrics_summary(metrics, {"unit": ["cuprate"]})
+    assert only_all.loc[only_all["model"] == "xgboost", "n"].iloc[0] == 0
+
+
+@pytest.mark.parametrize("targets, built, remote, expected", [
+    ([], [], False, ["supercon", "sparc", "chaos"]),
+    (["all"], ["supercon"], False, ["supercon", "sparc", "chaos"]),
+    (["supercon", "report"], [], False, ["supercon"]),
+    (["report"], ["chaos"], False, ["chaos"]),
+    (["results/sparc/summary.json", "results/report/index.html"], ["supercon"], False, ["supercon", "sparc"]),
+    (["report"], [], False, ["supercon", "sparc", "chaos"]),
+    ([], ["sparc"], True, ["sparc"]),
+])
+def test_report_covers_requested_and_built_studies(targets, built, remote, expected):
+    assert select_studies(["supercon", "sparc", "chaos"], targets, built, remote_job=remote) == expected
+
+
+def test_study_names_are_matched_by_rule_and_path_not_by_substring():
+    assert studies_named(["supercon_fit", "results/chaos/figures/x.png", "sparcle"], ["supercon", "sparc", "chaos"]) \
+        == {"supercon", "chaos"}
+
+
+def test_every_registered_study_has_a_page_and_unknown_studies_get_a_generic_one():
+    assert set(STUDY_PAGES) == {"supercon", "sparc", "chaos"}
+    assert page_for("toy").title == "toy" and page_for("toy").tables == ()
+
+
+def test_report_is_one_offline_file_with_a_page_per_study(synthetic_results):
+    _aggregate(synthetic_results)
+    out = synthetic_results / "report/index.html"
+    captions = sorted((synthetic_results.parent / "workflow/report").glob("*.rst"))
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS, captions=captions)
+    page = out.read_text()
+    assert page.count('<section class="page"') == 3
+    for section in ("overview", "supercon", "toy"):
+        assert f'id="{section}"' in page
+    assert 'href="#supercon"' in page and 'href="#toy"' in page
+    assert page.count('<img src="data:image/png;base64,') == 4
+    assert not re.search(r'(src|href)="(https?:)?//', page), "the report must not load anything from the network"
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "Predicted against observed <code>T_c</code> (K)." in page  # caption from workflow/report/*.rst
+    assert "9.10 ± 0.10 K" in page  # leaderboard mean ± sd with unit
+    assert "fit failed: singular matrix" in page  # the failed unit and its reason
+    assert "cfg-supercon" in page and "abc123" in page  # provenance
+    assert "matches" in page  # dataset checksum recorded in the metrics = declared one
+    assert "7.5 s" in page  # 2.0 s + 5.5 s of benchmark files per study
+    assert "<td>snakemake</td><td>9.27.1</td>" in page  # package versions
+
+
+def test_a_figure_that_is_not_png_is_refused(tmp_path):
+    bad = tmp_path / "figure.png"
+    bad.write_bytes(b"GIF89a")
+    with pytest.raises(ValueError, match="not a PNG"):
+        html.figure(bad, "caption")
+
+
+def test_highlights_pick_dotted_keys_by_pattern_in_pattern_order():
+    from physbench.report.pages import headline_section
+    from physbench.report.studies import StudyPage
+
+    summary = {"n": 5, "settings": {"a": {"best_model": "nfw", "chi2": {"nfw": 1.5}}, "b": {"best_model": "iso"}},
+               "rows": [{"x": 1}]}
+    shown = headline_section(summary, StudyPage("t", highlights=("settings.*.best_model", "n")))
+    assert re.findall(r"<dt>(.*?)</dt>", shown) == ["settings.a.best_model", "settings.b.best_model", "n"]
+    assert re.findall(r"<dt>(.*?)</dt>", headline_section(summary, StudyPage("t"))) == ["n"]
+    twice = headline_section(summary, StudyPage("t", highlights=("settings.a.*", "settings.*.best_model")))
+    assert re.findall(r"<dt>(.*?)</dt>", twice) == ["settings.a.best_model", "settings.a.chi2.nfw", "settings.b.best_model"]

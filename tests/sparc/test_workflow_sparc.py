@@ -1,0 +1,62 @@
+"""The quick configuration's SPARC part: aggregated metrics, parameters, summary and figures."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from physbench.metrics import read_metrics
+
+MODELS = {"baryons", "nfw", "burkert", "pseudo_isothermal", "einasto", "darkexp"}
+GALAXIES = {"DDO154", "NGC2403", "NGC3198", "NGC7814", "CamB"}
+
+
+@pytest.fixture(scope="module")
+def results(quick_run):
+    return quick_run / "results" / "sparc"
+
+
+def test_aggregated_metrics(results):
+    metrics = read_metrics(results / "metrics.parquet")
+    assert set(metrics["study"]) == {"sparc"}
+    assert set(metrics["model"]) == MODELS
+    assert set(metrics["unit"]) == GALAXIES
+    assert set(metrics["split"]) == {"all"} and set(metrics["fold"]) == {0}
+    assert set(metrics["metric"]) == {"chi2", "reduced_chi2", "aic", "bic", "neg2_log_posterior", "n_points",
+                                      "n_free", "converged", "at_bound", "halo_at_bound", "fit_seconds"}
+    # Every (galaxy, model) fitted: no fit failed, chi2 finite everywhere.
+    chi2 = metrics[metrics["metric"] == "chi2"]
+    assert len(chi2) == len(GALAXIES) * len(MODELS) * metrics["setting"].nunique()
+    assert np.isfinite(chi2["value"]).all()
+    wide = metrics.pivot_table(index=["setting", "model", "unit"], columns="metric", values="value")
+    assert (wide.loc[wide["n_points"] > wide["n_free"], "reduced_chi2"].notna()).all()
+    assert wide.xs("NGC2403", level="unit")["n_points"].eq(73).all()
+    # A halo always beats baryons alone on DDO154 (dark-matter dominated dwarf).
+    ddo154 = wide.xs("DDO154", level="unit").xs("li2020", level="setting")["chi2"]
+    assert ddo154.drop("baryons").max() < ddo154["baryons"]
+
+
+def test_parameters_and_templates(results):
+    parameters = pd.read_parquet(results / "parameters.parquet")
+    phi0 = parameters[(parameters["model"] == "darkexp") & (parameters["parameter"] == "phi0")]
+    assert set(phi0["galaxy"]) == GALAXIES
+    assert phi0["value"].between(1.0, 8.0).all()
+    templates = pd.read_parquet(results / "darkexp_templates.parquet")
+    assert sorted(templates["phi0"].unique()) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+
+
+def test_summary_and_figures(results):
+    summary = json.loads((results / "summary.json").read_text())
+    assert summary["n_galaxies"] == len(GALAXIES)
+    entry = summary["settings"]["li2020"]
+    assert set(entry["median_reduced_chi2"]) == MODELS
+    assert sum(entry["bic_wins"].values()) == len(GALAXIES)
+    assert entry["best_model"] in MODELS - {"baryons"}
+    assert "li2020/darkexp" in summary["phi0"]
+    table = pd.read_parquet(results / "summary.parquet")
+    assert set(table["sample"]) == {"all", "quality"}
+    for name in ("rotation_curves", "rotation_curves_all", "bic_preference", "reduced_chi2_cdf", "phi0"):
+        assert (results / "figures" / f"{name}.png").stat().st_size > 5000
