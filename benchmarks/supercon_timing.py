@@ -26,6 +26,7 @@ PARTS = ("Snakefile", "config.yaml", "workflow", "scripts", "data/snapshots", "t
 
 def run_study(config: str, cores: int) -> tuple[Path, float]:
     workdir = Path(tempfile.mkdtemp(prefix="physbench-bench-"))
+    (workdir / "profiles").symlink_to("workflow/profiles")
     for part in PARTS:
         source, target = REPO / part, workdir / part
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 QUICK_CONFIG = "tests/config/quick.yaml"
 # What a workflow run needs from the repository (a fresh clone has exactly these, tracked).
-PROJECT_PARTS = ("Snakefile", "config.yaml", "workflow", "scripts", "data/snapshots", "tests/config")
+PROJECT_PARTS = ("Snakefile", "config.yaml", "profiles", "workflow", "scripts", "data/snapshots", "tests/config")
 
 
 def copy_project(destination: Path) -> Path:
@@ -23,7 +23,9 @@ def copy_project(destination: Path) -> Path:
         source = REPO / part
         target = destination / part
         target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        elif source.is_dir():
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target)

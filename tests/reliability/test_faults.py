@@ -10,7 +10,9 @@ from pathlib import Path
 from tests.conftest import QUICK_CONFIG
 from tests.reliability.common import SNAKEMAKE, assert_same_metrics, clone_run, readable_parquet_files, snakemake
 
-# Cells removed before the killed run: cheap ones (scheduled first) and two 2-thread xgboost fits.
+# Passed explicitly: Snakemake looks for profiles/default next to the Snakefile, not workflow/profiles/.
+PROFILE = ("--workflow-profile", "workflow/profiles/default")
+# Cells rerun by the killed run: cheap ones (scheduled first) and two 2-thread xgboost fits.
 KILLED_CELLS = [("hamidieh", "hamidieh25", "linear"), ("fractions", "kfold5", "ridge"),
                 ("hamidieh", "kfold5", "xgboost"), ("hamidieh", "group_kfold5", "xgboost")]
 
@@ -51,9 +53,9 @@ def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_pat
     for output in interrupted:
         reference = quick_run / output
         (run / output).write_bytes(reference.read_bytes()[:200] if reference.exists() else b"PAR1")
-    # Resume as a user would: release the dead run's lock, rerun (rerun-incomplete is in the profile).
+    # Resume as a user would: release the dead run's lock, rerun with the profile (rerun-incomplete).
     snakemake(run, "--unlock", "supercon")
-    resumed = snakemake(run, "supercon")
+    resumed = snakemake(run, *PROFILE, "supercon")
     assert "Nothing to be done" not in resumed.stdout + resumed.stderr
     assert all((run / output).exists() for output in interrupted)
     readable_parquet_files(run / "results")
