@@ -1,7 +1,11 @@
 # physbench: one DAG for the benchmark studies. Science settings: config.yaml; runtime: workflow/profiles/.
 from snakemake.utils import min_version, validate
 
+from physbench.workflow import check_yaml_syntax
+
 min_version("9.0")
+
+check_yaml_syntax("config.yaml")
 
 
 configfile: "config.yaml"

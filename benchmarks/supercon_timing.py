@@ -2,7 +2,7 @@
 
     python benchmarks/supercon_timing.py                       # read the benchmark files of the last run here
     python benchmarks/supercon_timing.py --run tests/config/quick.yaml   # run the study in a fresh copy, then report
-    python benchmarks/supercon_timing.py --run config.yaml     # the full study (about 20 minutes on 2 cores)
+    python benchmarks/supercon_timing.py --run config.yaml     # the full study (19 minutes on 2 idle cores)
 
 Figures come from Snakemake's benchmark files (results/benchmarks/supercon/), i.e. each job's wall
 time including Python start-up; the per-fold fit seconds come from the metrics table.
@@ -11,7 +11,6 @@ time including Python start-up; the per-fold fit seconds come from the metrics t
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,17 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from physbench.workflow import copy_workflow
+
 REPO = Path(__file__).resolve().parents[1]
-PARTS = ("Snakefile", "config.yaml", "workflow", "scripts", "data/snapshots", "tests/config")
 
 
 def run_study(config: str, cores: int) -> tuple[Path, float]:
-    workdir = Path(tempfile.mkdtemp(prefix="physbench-bench-"))
-    (workdir / "profiles").symlink_to("workflow/profiles")
-    for part in PARTS:
-        source, target = REPO / part, workdir / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
+    workdir = copy_workflow(REPO, Path(tempfile.mkdtemp(prefix="physbench-bench-")))
     command = [str(Path(sys.executable).with_name("snakemake")), "supercon", "--cores", str(cores)]
     if config != "config.yaml":
         command += ["--configfile", config]

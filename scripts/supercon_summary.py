@@ -13,4 +13,5 @@ summarise(
     parity_png=snakemake.output.parity,
     rmse_png=snakemake.output.rmse,
     importance_png=snakemake.output.importance,
+    split_kinds=snakemake.params.split_kinds,
 )

@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from physbench.workflow import copy_workflow
+
 REPO = Path(__file__).resolve().parents[1]
 QUICK_CONFIG = "tests/config/quick.yaml"
-# What a workflow run needs from the repository (a fresh clone has exactly these, tracked).
-PROJECT_PARTS = ("Snakefile", "config.yaml", "profiles", "workflow", "scripts", "data/snapshots", "tests/config")
 
 
 def copy_project(destination: Path) -> Path:
     """Copy the workflow and its vendored data into ``destination`` (no results, no caches)."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        target = destination / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_symlink():
-            target.symlink_to(source.readlink())
-        elif source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    return destination
+    return copy_workflow(REPO, destination)
+
+
+# git and DVC in test repositories: no analytics, a fixed author.
+TOOL_ENV = dict(os.environ, DVC_NO_ANALYTICS="1", GIT_AUTHOR_NAME="physbench-test", GIT_AUTHOR_EMAIL="test@example.org",
+                GIT_COMMITTER_NAME="physbench-test", GIT_COMMITTER_EMAIL="test@example.org")
+DVC = str(Path(sys.executable).with_name("dvc"))
+
+
+def run_tool(*command: str, cwd: Path) -> str:
+    """Run git, dvc or another command in ``cwd``; fail with its output; return its stdout."""
+    result = subprocess.run(command, cwd=cwd, env=TOOL_ENV, capture_output=True, text=True)
+    assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
+    return result.stdout
 
 
 def run_snakemake(workdir: Path, *args: str, configfile: str | None = QUICK_CONFIG, check: bool = True,

@@ -1,5 +1,7 @@
 """The common metrics schema: valid tables round-trip, wrong ones are rejected with a clear message."""
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -74,3 +76,13 @@ def test_config_hash_ignores_key_order_and_fingerprint_changes_with_module():
     assert code_fingerprint("supercon") != code_fingerprint("metrics")
     with pytest.raises(FileNotFoundError, match="physbench.nonexistent"):
         code_fingerprint("nonexistent")
+
+
+def test_fingerprint_follows_script_content_not_mtime(tmp_path):
+    script = tmp_path / "step.py"
+    script.write_text("print(1)\n")
+    before = code_fingerprint("metrics", files=(script,))
+    os.utime(script, (1e9, 1e9))
+    assert code_fingerprint("metrics", files=(script,)) == before
+    script.write_text("print(2)\n")
+    assert code_fingerprint("metrics", files=(script,)) != before

@@ -41,20 +41,25 @@ def dataset_sha256(files: dict) -> str:
     return sha256_bytes("".join(f"{name}:{spec['sha256']}\n" for name, spec in sorted(files.items())).encode())
 
 
-def code_fingerprint(*modules: str) -> str:
-    """sha256 over the source of package modules or sub-packages (e.g. ``"supercon"``, ``"metrics"``).
+def code_fingerprint(*modules: str, files: tuple[str | os.PathLike, ...] = ()) -> str:
+    """sha256 over the source of package modules or sub-packages (e.g. ``"supercon"``, ``"metrics"``)
+    and of further ``files`` (a rule's script).
 
-    Rules carry this in ``params:`` so that editing the package code they run reruns them.
+    Rules carry this in ``params:`` so that editing the code they run reruns them. It hashes content,
+    not mtimes: a checkout that rewrites files without changing them reruns nothing.
     """
     digest = hashlib.sha256()
     for module in sorted(set(modules)):
         target = PACKAGE_DIR.joinpath(*module.split("."))
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
-        if not files or not files[0].exists():
+        sources = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
+        if not sources or not sources[0].exists():
             raise FileNotFoundError(f"code_fingerprint: no module physbench.{module} under {PACKAGE_DIR}")
-        for file in files:
-            digest.update(str(file.relative_to(PACKAGE_DIR)).encode())
-            digest.update(file.read_bytes())
+        for source in sources:
+            digest.update(str(source.relative_to(PACKAGE_DIR)).encode())
+            digest.update(source.read_bytes())
+    for file in files:
+        digest.update(Path(file).name.encode())
+        digest.update(Path(file).read_bytes())
     return digest.hexdigest()[:16]
 
 

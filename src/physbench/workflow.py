@@ -1,10 +1,52 @@
-"""Checks on the configuration that a JSON schema cannot express (cross-references between keys)."""
+"""Helpers of the Snakemake workflow: configuration checks that a JSON schema cannot express (YAML
+syntax with file and line, cross-references between keys), and copies of the workflow for tests and
+benchmarks."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+
+# What a run of the workflow needs from the repository: tracked files only, no results or caches.
+WORKFLOW_PARTS = ("Snakefile", "config.yaml", "profiles", "workflow", "scripts", "data/snapshots", "tests/config")
+
+
+def copy_workflow(repository: Path, destination: Path) -> Path:
+    """Copy the workflow and its vendored data from ``repository`` into ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in WORKFLOW_PARTS:
+        source, target = repository / part, destination / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        elif source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    return destination
 
 
 class ConfigError(ValueError):
     """config.yaml is inconsistent; the message names the key and how to fix it."""
+
+
+def check_yaml_syntax(path: str | Path) -> None:
+    """Raise :class:`ConfigError` naming the file, line and column of a YAML syntax error.
+
+    Snakemake's own loader reports only that a config file "is not valid JSON or YAML".
+    """
+    try:
+        yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        raise ConfigError(f"{path}: YAML syntax error at {where}: {err.problem or err.context}; "
+                          "fix the YAML there (indentation, brackets, quotes)") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: not valid YAML: {err}") from None
 
 
 def check_config(config: dict) -> None:

@@ -9,12 +9,11 @@ import random
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from physbench.provenance import PACKAGE_DIR
 
-from tests.conftest import QUICK_CONFIG, REPO, copy_project
+from tests.conftest import DVC, QUICK_CONFIG, REPO, copy_project, run_tool
 from tests.reliability.common import clone_run, planned_jobs
 
 STUDY_RULES = {
@@ -133,26 +132,46 @@ def test_dvc_checkout_with_unchanged_data_reruns_nothing(quick_run, tmp_path):
     assert planned_jobs(run) == []
 
 
-@pytest.mark.xfail(strict=True, reason="Snakemake compares script mtimes with outputs without a checksum: a git "
-                                       "checkout that rewrites scripts/ reruns their rules (see the report)")
 def test_git_checkout_rewriting_scripts_reruns_nothing(quick_run, tmp_path):
     run = clone_run(quick_run, tmp_path / "run")
     touch_all(run / "scripts", newest_mtime(run) + 3600)
-    assert planned_jobs(run, "supercon") == []
+    touch_all(run / "workflow", newest_mtime(run) + 3600)
+    assert planned_jobs(run) == []
 
 
-@pytest.mark.xfail(strict=True, reason="a fresh clone has no .snakemake records (checksums, params): Snakemake alone "
-                                       "reruns; `dvc repro` (make run) skips the unchanged stage instead")
-def test_fresh_clone_with_pulled_results_reruns_nothing(quick_run, tmp_path):
+def test_editing_one_script_reruns_only_its_rule(quick_run, tmp_path):
     run = clone_run(quick_run, tmp_path / "run")
-    shutil.rmtree(run / ".snakemake")
-    later = newest_mtime(run) + 3600
-    for part in ("Snakefile", "config.yaml", "workflow", "scripts", "data/snapshots", "tests"):
-        path = run / part
-        touch_all(path, later) if path.is_dir() else os.utime(path, (later, later))
-    touch_all(run / "results", later + 60, shuffle=True)
-    touch_all(run / "data/raw", later + 60, shuffle=True)
-    assert planned_jobs(run, "supercon") == []
+    script = run / "scripts/supercon_summary.py"
+    script.write_text(script.read_text() + "\n# edited by a test\n")
+    jobs = work_jobs(planned_jobs(run))
+    assert {rule for rule, _ in jobs} - DOWNSTREAM == {"supercon_summary"}
+
+
+def test_fresh_clone_after_dvc_pull_reruns_nothing(quick_run, tmp_path):
+    """The quick run published as the repository does (git + dvc push), then cloned and pulled:
+    `dvc repro` (make run) and plain Snakemake both find nothing to do."""
+    origin = clone_run(quick_run, tmp_path / "origin")
+    shutil.copy2(REPO / ".gitignore", origin / ".gitignore")
+    shutil.copytree(REPO / "src/physbench", origin / "src/physbench", ignore=shutil.ignore_patterns("__pycache__"))
+    stage = (REPO / "dvc.yaml").read_text()
+    assert "cmd: snakemake --cores all\n" in stage
+    (origin / "dvc.yaml").write_text(stage.replace("cmd: snakemake --cores all\n",
+                                                   f"cmd: snakemake --cores all --configfile {QUICK_CONFIG}\n"))
+    run_tool("git", "init", "-q", "-b", "main", cwd=origin)
+    run_tool(DVC, "init", "-q", cwd=origin)
+    run_tool(DVC, "remote", "add", "-q", "-d", "storage", str(tmp_path / "remote"), cwd=origin)
+    run_tool(DVC, "commit", "-q", "-f", cwd=origin)  # record the finished run as the stage's result
+    run_tool(DVC, "push", "-q", cwd=origin)
+    run_tool("git", "add", "-A", cwd=origin)
+    run_tool("git", "commit", "-q", "-m", "quick run", cwd=origin)
+
+    clone = tmp_path / "clone"
+    run_tool("git", "clone", "-q", str(origin), str(clone), cwd=tmp_path)
+    assert not (clone / "results/supercon").exists() and not (clone / ".snakemake").exists()
+    run_tool(DVC, "pull", "-q", cwd=clone)
+    assert (clone / "results/supercon/metrics.parquet").is_file() and (clone / ".snakemake/metadata").is_dir()
+    assert "up to date" in run_tool(DVC, "status", cwd=clone)
+    assert planned_jobs(clone) == []
 
 
 def test_a_deleted_cell_output_is_rebuilt_by_its_job_alone(quick_run, tmp_path):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,9 +15,9 @@ from physbench.compare import CompareError, compare_metrics, read_directory, rea
 from physbench.metrics import metrics_frame, write_metrics
 from physbench.provenance import Provenance
 
+from tests.conftest import DVC, run_tool
+
 BIN = Path(sys.executable).parent
-ENV = dict(os.environ, DVC_NO_ANALYTICS="1", GIT_AUTHOR_NAME="physbench-test", GIT_AUTHOR_EMAIL="test@example.org",
-           GIT_COMMITTER_NAME="physbench-test", GIT_COMMITTER_EMAIL="test@example.org")
 MODELS = {"mean": 30.0, "ridge": 18.0, "xgboost": 9.5}
 FOLDS = 6
 
@@ -106,12 +104,6 @@ def test_slug_keeps_revision_syntax():
     assert slug("HEAD~1") == "HEAD~1" and slug("feature/x") == "feature_x" and slug("runs/variant/") == "runs_variant"
 
 
-def _run(*command: str, cwd: Path) -> str:
-    result = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True)
-    assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def versioned_repo(tmp_path_factory) -> Path:
     """A git + DVC repository with two tagged versions of the results; v2 changes one model.
@@ -119,16 +111,16 @@ def versioned_repo(tmp_path_factory) -> Path:
     ``results/toy`` is DVC-tracked (as the pipeline's outputs are), ``results/other`` git-tracked.
     """
     repo = tmp_path_factory.mktemp("versioned")
-    _run("git", "init", "-q", "-b", "main", cwd=repo)
-    _run(str(BIN / "dvc"), "init", "-q", cwd=repo)
+    run_tool("git", "init", "-q", "-b", "main", cwd=repo)
+    run_tool(DVC, "init", "-q", cwd=repo)
     for tag, shift in (("v1", {}), ("v2", {"xgboost": -0.4})):
         write_metrics(study_metrics("toy", shift, config=tag), repo / "results/toy/metrics.parquet")
         write_metrics(study_metrics("other"), repo / "results/other/metrics.parquet")
         (repo / "results/summary.json").write_text(json.dumps({"toy": {"version": tag}}))
-        _run(str(BIN / "dvc"), "add", "-q", "results/toy", cwd=repo)
-        _run("git", "add", "-A", cwd=repo)
-        _run("git", "commit", "-q", "-m", f"results {tag}", cwd=repo)
-        _run("git", "tag", tag, cwd=repo)
+        run_tool(DVC, "add", "-q", "results/toy", cwd=repo)
+        run_tool("git", "add", "-A", cwd=repo)
+        run_tool("git", "commit", "-q", "-m", f"results {tag}", cwd=repo)
+        run_tool("git", "tag", tag, cwd=repo)
     return repo
 
 
@@ -141,7 +133,7 @@ def test_revision_reader_reads_dvc_and_git_tracked_metrics(versioned_repo):
 
 
 def test_physbench_compare_between_tags_finds_exactly_the_changed_model(versioned_repo):
-    out = _run(str(BIN / "physbench"), "compare", "v1", "v2", cwd=versioned_repo)
+    out = run_tool(str(BIN / "physbench"), "compare", "v1", "v2", cwd=versioned_repo)
     assert "1 changed" in out and "CHANGED toy/default/xgboost/kfold rmse" in out and "diff -0.4 K" in out
     table = pd.read_parquet(versioned_repo / "results/compare/v1..v2/comparison.parquet")
     changed = table[table["flagged"]]

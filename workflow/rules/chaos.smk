@@ -69,7 +69,7 @@ rule chaos_trajectories:
         systems="results/chaos/systems.parquet",
     params:
         settings=chaos_config("source", "json_file", "systems", "integration", "protocol"),
-        code=code_version(*CHAOS_CODE),
+        code=code_version(*CHAOS_CODE, script="chaos_trajectories"),
     threads: 2
     log:
         "logs/chaos/trajectories.log",
@@ -89,7 +89,7 @@ rule chaos_forecast:
     params:
         spec=chaos_forecaster_spec,
         settings=chaos_config("source", "json_file", "protocol", "panel_systems"),
-        code=code_version(*CHAOS_CODE),
+        code=code_version(*CHAOS_CODE, script="chaos_forecast"),
     threads: 1
     log:
         "logs/chaos/forecast_{setting}_{model}.log",
@@ -105,7 +105,7 @@ rule chaos_aggregate:
     output:
         "results/chaos/metrics.parquet",
     params:
-        code=code_version(),
+        code=code_version(script="chaos_aggregate"),
     log:
         "logs/chaos/aggregate.log",
     benchmark:
@@ -125,7 +125,7 @@ rule chaos_report:
         figures=[f"results/chaos/figures/{name}.png" for name in CHAOS_FIGURES],
     params:
         settings=chaos_config("report", "panel_systems", "protocol"),
-        code=code_version(*CHAOS_CODE, "chaos.summary", "chaos.figures"),
+        code=code_version(*CHAOS_CODE, "chaos.summary", "chaos.figures", script="chaos_report"),
     log:
         "logs/chaos/report.log",
     benchmark:

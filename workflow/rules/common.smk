@@ -1,4 +1,6 @@
 # Helpers shared by the rule files: config slices, code fingerprints, targets.
+from pathlib import Path
+
 from physbench.provenance import code_fingerprint, dataset_sha256
 from physbench.workflow import check_config
 
@@ -8,9 +10,13 @@ check_config(config)
 CORE_CODE = ("io", "provenance", "metrics", "logs")
 
 
-def code_version(*modules):
-    """Fingerprint of the package code a rule runs; in params, editing that code reruns the rule."""
-    return code_fingerprint(*CORE_CODE, *modules)
+def code_version(*modules, script):
+    """Fingerprint of the code a rule runs: scripts/<script>.py and the package modules behind it.
+
+    In params, editing either reruns the rule. It hashes content, so a checkout that rewrites the
+    scripts unchanged reruns nothing (the profiles leave out Snakemake's mtime-based `code` trigger).
+    """
+    return code_fingerprint(*CORE_CODE, *modules, files=(Path(workflow.basedir) / "scripts" / f"{script}.py",))
 
 
 def dataset_files(name):

@@ -26,7 +26,7 @@ for _dataset, _spec in config["datasets"].items():
             spec=_spec,
             source=config["data"]["source"],
             retries=config["data"]["download_retries"],
-            code=code_version("data"),
+            code=code_version("data", script="pull_dataset"),
         log:
             f"logs/data/pull_{_dataset}.log",
         benchmark:

@@ -117,7 +117,7 @@ rule report_aggregate:
     params:
         metrics=report_metrics,
         summaries=report_summaries,
-        code=code_version(*REPORT_CODE),
+        code=code_version(*REPORT_CODE, script="report_aggregate"),
     log:
         "logs/report/aggregate.log",
     benchmark:
@@ -138,7 +138,7 @@ rule report_html:
         studies=report_studies,
         figures=report_figures,
         datasets=report_datasets,
-        code=code_version(*REPORT_CODE),
+        code=code_version(*REPORT_CODE, script="report_html"),
     log:
         "logs/report/html.log",
     benchmark:
@@ -162,7 +162,7 @@ rule compare_versions:
     params:
         sides=compare_sides,
         commits=compare_revisions,
-        code=code_version("compare", "report"),
+        code=code_version("compare", "report", script="report_compare"),
     log:
         "logs/report/compare_{rev_a}..{rev_b}.log",
     benchmark:

@@ -76,7 +76,7 @@ rule sparc_templates:
         SPARC_TEMPLATES,
     params:
         templates=SPARC["templates"],
-        code=code_version("sparc.darkexp"),
+        code=code_version("sparc.darkexp", script="sparc_templates"),
     threads: 2
     log:
         "logs/sparc/templates.log",
@@ -104,7 +104,7 @@ rule sparc_fit:
         n_chunks=SPARC["n_chunks"],
         hubble_kms_mpc=SPARC["hubble_kms_mpc"],
         data_sha256=dataset_checksum(SPARC["dataset"]),
-        code=code_version(*SPARC_FIT_CODE),
+        code=code_version(*SPARC_FIT_CODE, script="sparc_fit"),
     log:
         "logs/sparc/fit/{setting}_{model}_{chunk}.log",
     benchmark:
@@ -121,7 +121,7 @@ rule sparc_aggregate:
         metrics="results/sparc/metrics.parquet",
         parameters="results/sparc/parameters.parquet",
     params:
-        code=code_version("sparc.steps"),
+        code=code_version("sparc.steps", script="sparc_aggregate"),
     log:
         "logs/sparc/aggregate.log",
     benchmark:
@@ -141,7 +141,7 @@ rule sparc_summary:
         phi0="results/sparc/phi0.parquet",
     params:
         subsamples=SPARC["summary_samples"],
-        code=code_version(*SPARC_SUMMARY_CODE),
+        code=code_version(*SPARC_SUMMARY_CODE, script="sparc_summary"),
     log:
         "logs/sparc/summary.log",
     benchmark:
@@ -167,7 +167,7 @@ rule sparc_figures:
         phi0=sparc_figure("phi0", "phi0"),
     params:
         figures=sparc_figure_params(),
-        code=code_version(*SPARC_FIT_CODE, *SPARC_SUMMARY_CODE, "sparc.figures", "plotting"),
+        code=code_version(*SPARC_FIT_CODE, *SPARC_SUMMARY_CODE, "sparc.figures", "plotting", script="sparc_figures"),
     log:
         "logs/sparc/figures.log",
     benchmark:

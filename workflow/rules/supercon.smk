@@ -76,7 +76,7 @@ rule supercon_materials:
         "results/supercon/materials.parquet",
     params:
         materials=supercon_materials_params(),
-        code=code_version("supercon.steps", "supercon.data"),
+        code=code_version("supercon.steps", "supercon.data", script="supercon_materials"),
     log:
         "logs/supercon/materials.log",
     benchmark:
@@ -92,7 +92,7 @@ rule supercon_features:
     output:
         "results/supercon/features/{featuriser}.parquet",
     params:
-        code=code_version("supercon.steps", "supercon.data", "supercon.features"),
+        code=code_version("supercon.steps", "supercon.data", "supercon.features", script="supercon_features"),
     log:
         "logs/supercon/features_{featuriser}.log",
     benchmark:
@@ -108,7 +108,7 @@ rule supercon_split:
         "results/supercon/splits/{scheme}.parquet",
     params:
         split=supercon_split_spec,
-        code=code_version("supercon.steps", "supercon.splits"),
+        code=code_version("supercon.steps", "supercon.splits", script="supercon_split"),
     log:
         "logs/supercon/split_{scheme}.log",
     benchmark:
@@ -133,7 +133,10 @@ rule supercon_fit:
         seed=SUPERCON["seed"],
         dataset=SUPERCON["dataset"],
         data_sha256=dataset_checksum(SUPERCON["dataset"]),
-        code=code_version("supercon.steps", "supercon.data", "supercon.splits", "supercon.models", "supercon.evaluate"),
+        code=code_version(
+            "supercon.steps", "supercon.data", "supercon.splits", "supercon.models", "supercon.evaluate",
+            script="supercon_fit",
+        ),
     threads: supercon_fit_threads
     priority: supercon_fit_priority
     log:
@@ -154,7 +157,7 @@ rule supercon_aggregate:
         predictions="results/supercon/predictions.parquet",
         importances="results/supercon/importances.parquet",
     params:
-        code=code_version("supercon.steps"),
+        code=code_version("supercon.steps", script="supercon_aggregate"),
     log:
         "logs/supercon/aggregate.log",
     benchmark:
@@ -179,7 +182,8 @@ rule supercon_summary:
             category="SuperCon",
         ),
     params:
-        code=code_version("supercon.report", "plotting"),
+        split_kinds={name: spec["kind"] for name, spec in SUPERCON["splits"].items()},
+        code=code_version("supercon.report", "plotting", script="supercon_summary"),
     log:
         "logs/supercon/summary.log",
     benchmark:

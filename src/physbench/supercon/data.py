@@ -37,7 +37,7 @@ def load_compositions(path: str | Path) -> pd.DataFrame:
     """Read ``unique_m.csv``: element count columns (float), ``critical_temp`` (K), ``material``."""
     path = Path(path)
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, low_memory=False)  # whole-file dtypes: a stray text value is one clear error
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
         raise SuperconDataError(f"{path}: cannot be parsed as CSV: {err}") from err
     for column in (TARGET, "material", *FAMILY_ELEMENTS):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import ScalarFormatter
 
 from physbench.io import read_parquet, save_figure, write_json, write_parquet
 from physbench.metrics import read_metrics
@@ -73,21 +74,37 @@ def plot_parity(predictions: pd.DataFrame, best: pd.Series, path) -> None:
     save_figure(fig, path)
 
 
-def plot_rmse(board: pd.DataFrame, path) -> None:
-    panels = sorted(board["featuriser"].unique())
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.5), squeeze=False, sharey=True)
-    for ax, featuriser in zip(axes[0], panels):
+def _rmse_points(ax, part: pd.DataFrame, splits: list[str]) -> None:
+    models = sorted(part["model"].unique(), key=lambda m: part.loc[part["model"] == m, "rmse_mean"].min())
+    present = [split for split in splits if split in set(part["split"])]
+    width = 0.7 / len(present)
+    for i, split in enumerate(present):
+        rows = part[part["split"] == split].set_index("model").reindex(models)
+        ax.errorbar(np.arange(len(models)) + (i - (len(present) - 1) / 2) * width, rows["rmse_mean"],
+                    yerr=rows["rmse_std"], fmt="o", ms=4, capsize=2, label=split, color=f"C{splits.index(split)}")
+    ax.set_xticks(np.arange(len(models)), models, rotation=35, ha="right")
+    # Log scale: differences of a few per cent between schemes stay visible next to the mean baseline.
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.yaxis.set_minor_formatter(ScalarFormatter())
+    ax.set(ylabel="test RMSE (K), mean ± sd over folds")
+    ax.legend(fontsize=8)
+
+
+def plot_rmse(board: pd.DataFrame, path, split_kinds: dict) -> None:
+    """One panel per featuriser with the random and grouped splits, and one per featuriser with family
+    hold-outs (errors 2-3x larger, own scale). ``split_kinds``: scheme name -> kind, in config order."""
+    panels = []
+    for featuriser in sorted(board["featuriser"].unique()):
         part = board[board["featuriser"] == featuriser]
-        models = sorted(part["model"].unique(), key=lambda m: part.loc[part["model"] == m, "rmse_mean"].min())
-        splits = sorted(part["split"].unique())
-        width = 0.8 / len(splits)
-        for i, split in enumerate(splits):
-            rows = part[part["split"] == split].set_index("model").reindex(models)
-            ax.bar(np.arange(len(models)) + i * width, rows["rmse_mean"], width, yerr=rows["rmse_std"],
-                   capsize=2, label=split)
-        ax.set_xticks(np.arange(len(models)) + 0.4 - width / 2, models, rotation=35, ha="right")
-        ax.set(title=f"features: {featuriser}", ylabel="test RMSE (K), mean ± sd over folds")
-        ax.legend(fontsize=8)
+        family = part["split"].map(split_kinds) == "family"
+        panels += [(f"features: {featuriser}; {title}", rows) for title, rows in
+                   (("random and grouped splits", part[~family]), ("one family held out", part[family]))
+                   if not rows.empty]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.8), squeeze=False)
+    for ax, (title, part) in zip(axes[0], panels):
+        _rmse_points(ax, part, list(split_kinds))
+        ax.set_title(title)
     save_figure(fig, path)
 
 
@@ -107,12 +124,12 @@ def plot_importance(importances: pd.DataFrame, best: pd.Series, path, top: int =
 
 
 def summarise(metrics_parquet, predictions_parquet, importances_parquet, *, summary_json, leaderboard_parquet,
-              parity_png, rmse_png, importance_png) -> None:
+              parity_png, rmse_png, importance_png, split_kinds: dict) -> None:
     metrics = read_metrics(metrics_parquet)
     board = leaderboard_table(metrics)
     best = _best(board)
     plot_parity(read_parquet(predictions_parquet), best, parity_png)
-    plot_rmse(board, rmse_png)
+    plot_rmse(board, rmse_png, split_kinds)
     plot_importance(read_parquet(importances_parquet), best, importance_png)
     write_parquet(leaderboard_parquet, board)
     write_json(summary_json, headline(board, metrics))
