@@ -41,9 +41,10 @@ def check_yaml_syntax(path: str | Path) -> None:
     try:
         yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        mark, context = err.problem_mark or err.context_mark, err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        raise ConfigError(f"{path}: YAML syntax error at {where}: {err.problem or err.context}; "
+        opened = f" ({err.context} opened at line {context.line + 1})" if context and context.line != mark.line else ""
+        raise ConfigError(f"{path}: YAML syntax error at {where}: {err.problem or err.context}{opened}; "
                           "fix the YAML there (indentation, brackets, quotes)") from None
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML: {err}") from None
