@@ -12,9 +12,7 @@ import pytest
 
 from physbench.metrics import read_metrics
 from physbench.report.build import aggregate_results
-from tests.conftest import REPO, copy_project, run_snakemake
-
-from .test_compare import BIN, ENV
+from tests.conftest import DVC, REPO, copy_project, run_snakemake, run_tool
 
 
 def planned_rules(result: subprocess.CompletedProcess) -> set[str]:
@@ -61,16 +59,14 @@ def test_dvc_metrics_diff_reads_results_summary_json(synthetic_results, tmp_path
         aggregate_results({"supercon": results / "supercon/metrics.parquet"},
                           {"supercon": results / "supercon/summary.json"},
                           tmp_path / "metrics.parquet", repo / "results/summary.json")
-        subprocess.run(["git", "add", "dvc.yaml", "results/summary.json"], cwd=repo, env=ENV, check=True)
-        subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, env=ENV, check=True)
+        run_tool("git", "add", "dvc.yaml", "results/summary.json", cwd=repo)
+        run_tool("git", "commit", "-q", "-m", message, cwd=repo)
 
-    subprocess.run(["git", "init", "-q"], cwd=repo, env=ENV, check=True)
-    subprocess.run([str(BIN / "dvc"), "init", "-q"], cwd=repo, env=ENV, check=True)
+    run_tool("git", "init", "-q", cwd=repo)
+    run_tool(DVC, "init", "-q", cwd=repo)
     commit(synthetic_results, "v1")
     summary = json.loads((synthetic_results / "supercon/summary.json").read_text())
     (synthetic_results / "supercon/summary.json").write_text(json.dumps({**summary, "best_rmse_kelvin": 8.6}))
     commit(synthetic_results, "v2")
-    result = subprocess.run([str(BIN / "dvc"), "metrics", "diff", "HEAD~1", "HEAD", "--json"], cwd=repo, env=ENV,
-                            capture_output=True, text=True, check=True)
-    diff = json.loads(result.stdout)["results/summary.json"]
+    diff = json.loads(run_tool(DVC, "metrics", "diff", "HEAD~1", "HEAD", "--json", cwd=repo))["results/summary.json"]
     assert diff == {"supercon.headline.best_rmse_kelvin": {"old": 9.1, "new": 8.6, "diff": pytest.approx(-0.5)}}
