@@ -24,6 +24,7 @@ def copy_project(destination: Path) -> Path:
 TOOL_ENV = dict(os.environ, DVC_NO_ANALYTICS="1", GIT_AUTHOR_NAME="physbench-test", GIT_AUTHOR_EMAIL="test@example.org",
                 GIT_COMMITTER_NAME="physbench-test", GIT_COMMITTER_EMAIL="test@example.org")
 DVC = str(Path(sys.executable).with_name("dvc"))
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
 def run_tool(*command: str, cwd: Path) -> str:
@@ -33,17 +34,17 @@ def run_tool(*command: str, cwd: Path) -> str:
     return result.stdout
 
 
-def run_snakemake(workdir: Path, *args: str, configfile: str | None = QUICK_CONFIG, check: bool = True,
-                  timeout: float = 1500) -> subprocess.CompletedProcess:
-    """Run Snakemake in ``workdir`` with the project's default profile; return the finished process."""
-    command = [str(Path(sys.executable).with_name("snakemake")), "--cores", "2"]
-    if configfile:
-        command += ["--configfile", configfile]
-    command += list(args)
-    env = dict(os.environ, DVC_NO_ANALYTICS="1")
-    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=env)
+def run_snakemake(workdir: Path, *args: str, configfiles=(QUICK_CONFIG,), env: dict | None = None,
+                  check: bool = True, timeout: float = 1500) -> subprocess.CompletedProcess:
+    """Run Snakemake (with the workflow's default profile) in ``workdir``; return the finished process."""
+    command = [SNAKEMAKE, "--cores", "2", *args]
+    if configfiles:  # last: --configfile takes every following word
+        command += ["--configfile", *map(str, configfiles)]
+    environment = dict(os.environ, DVC_NO_ANALYTICS="1", **(env or {}))
+    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=environment)
     if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-5000:]}\n{result.stderr[-8000:]}")
+        raise AssertionError(f"snakemake {' '.join(args)} failed ({result.returncode}):\n"
+                             f"{result.stdout[-5000:]}\n{result.stderr[-8000:]}")
     return result
 
 

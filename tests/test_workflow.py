@@ -15,7 +15,7 @@ def _with_config(tmp_path, edit):
     config = yaml.safe_load((project / "config.yaml").read_text())
     edit(config)
     (project / "config.yaml").write_text(yaml.safe_dump(config))
-    return run_snakemake(project, "--dry-run", configfile=None, check=False)
+    return run_snakemake(project, "--dry-run", configfiles=(), check=False)
 
 
 def test_unknown_key_stops_the_run_naming_the_key(tmp_path):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUICK_CONFIG, REPO, copy_project
-from tests.reliability.common import SNAKEMAKE, assert_same_metrics, planned_jobs
+from tests.conftest import QUICK_CONFIG, REPO, SNAKEMAKE, copy_project
+from tests.reliability.common import assert_same_metrics, planned_jobs
 
 SLURM_UP = REPO / "tests/cluster/slurm_up.sh"
 # The plugin waits for the first status check; squeue must see finished jobs (MinJobAge=600 s).

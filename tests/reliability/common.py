@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +12,8 @@ import pyarrow.parquet as pq
 
 from physbench.metrics import KEY_COLUMNS, read_metrics
 
-from tests.conftest import QUICK_CONFIG
+from tests.conftest import run_snakemake
 
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 JOB_HEADER = re.compile(r"^(?:local)?rule (\w+):$")
 WILDCARDS = re.compile(r"^\s+wildcards: (.*)$")
 # sklearn's forests sum per-tree predictions in thread completion order, so runs differ in the last
@@ -25,23 +21,9 @@ WILDCARDS = re.compile(r"^\s+wildcards: (.*)$")
 RTOL = 1e-9
 
 
-def snakemake(workdir: Path, *args: str, configfiles=(QUICK_CONFIG,), env: dict | None = None,
-              check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
-    """Run Snakemake (with the workflow's default profile) in ``workdir``; return the finished process."""
-    command = [SNAKEMAKE, "--cores", "2", *args]
-    if configfiles:  # last: --configfile takes every following word
-        command += ["--configfile", *map(str, configfiles)]
-    environment = dict(os.environ, DVC_NO_ANALYTICS="1", **(env or {}))
-    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=environment)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed ({result.returncode}):\n"
-                             f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
-    return result
-
-
 def planned_jobs(workdir: Path, *args: str, **kwargs) -> list[tuple[str, dict]]:
     """The jobs a dry run would execute: (rule, wildcards) pairs, target rules included."""
-    result = snakemake(workdir, "--dry-run", *args, **kwargs)
+    result = run_snakemake(workdir, "--dry-run", *args, **kwargs)
     jobs = []
     for line in (result.stdout + result.stderr).splitlines():
         if header := JOB_HEADER.match(line):

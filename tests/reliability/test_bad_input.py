@@ -13,8 +13,7 @@ from physbench.provenance import sha256_bytes
 from physbench.supercon.data import SuperconDataError
 from physbench.supercon.steps import build_materials
 
-from tests.conftest import QUICK_CONFIG, REPO, copy_project
-from tests.reliability.common import snakemake
+from tests.conftest import QUICK_CONFIG, REPO, copy_project, run_snakemake
 
 COMPOSITIONS = gzip.decompress((REPO / "data/snapshots/supercon/unique_m.csv.gz").read_bytes())
 
@@ -34,7 +33,7 @@ def produced(project, study=None) -> list:
 def run_with(project, name, text_or_settings, *targets):
     extra = project / f"{name}.yaml"
     extra.write_text(text_or_settings if isinstance(text_or_settings, str) else yaml.safe_dump(text_or_settings))
-    result = snakemake(project, *targets, configfiles=(QUICK_CONFIG, extra.name), check=False)
+    result = run_snakemake(project, *targets, configfiles=(QUICK_CONFIG, extra.name), check=False)
     return result, result.stdout + result.stderr
 
 
@@ -74,7 +73,7 @@ def test_yaml_syntax_error_in_config_yaml_names_file_and_line(tmp_path):
     number = next(i for i, line in enumerate(lines) if line.strip().startswith("max_rows:")) + 1
     lines[number - 1] = lines[number - 1].replace("max_rows: null", "max_rows: [1500")
     config.write_text("".join(lines))
-    result = snakemake(project, "--dry-run", configfiles=(), check=False)
+    result = run_snakemake(project, "--dry-run", configfiles=(), check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "config.yaml: YAML syntax error at line" in output and "fix the YAML there" in output, output[-3000:]

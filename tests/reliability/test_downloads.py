@@ -13,8 +13,7 @@ import yaml
 
 from physbench.provenance import sha256_bytes
 
-from tests.conftest import QUICK_CONFIG, REPO, copy_project
-from tests.reliability.common import snakemake
+from tests.conftest import QUICK_CONFIG, REPO, copy_project, run_snakemake
 
 SNAPSHOT = REPO / "data/snapshots/supercon"
 TARGET = "data/raw/supercon/unique_m.csv"
@@ -98,7 +97,7 @@ def project(tmp_path, upstream):
 
 
 def pull(project):
-    return snakemake(project, TARGET, configfiles=(QUICK_CONFIG, "upstream.yaml"), check=False)
+    return run_snakemake(project, TARGET, configfiles=(QUICK_CONFIG, "upstream.yaml"), check=False)
 
 
 @pytest.mark.parametrize("mode, message, requests", [

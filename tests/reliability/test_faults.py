@@ -7,8 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.conftest import QUICK_CONFIG
-from tests.reliability.common import SNAKEMAKE, assert_same_metrics, clone_run, readable_parquet_files, snakemake
+from tests.conftest import QUICK_CONFIG, SNAKEMAKE, run_snakemake
+from tests.reliability.common import assert_same_metrics, clone_run, readable_parquet_files
 
 # Passed explicitly: Snakemake looks for profiles/default next to the Snakefile, not workflow/profiles/.
 PROFILE = ("--workflow-profile", "workflow/profiles/default")
@@ -54,14 +54,14 @@ def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_pat
         reference = quick_run / output
         (run / output).write_bytes(reference.read_bytes()[:200] if reference.exists() else b"PAR1")
     # Resume as a user would: release the dead run's lock, rerun with the profile (rerun-incomplete).
-    snakemake(run, "--unlock", "supercon")
-    resumed = snakemake(run, *PROFILE, "supercon")
+    run_snakemake(run, "--unlock", "supercon")
+    resumed = run_snakemake(run, *PROFILE, "supercon")
     assert "Nothing to be done" not in resumed.stdout + resumed.stderr
     assert all((run / output).exists() for output in interrupted)
     readable_parquet_files(run / "results")
     assert assert_same_metrics(run / "results/supercon/metrics.parquet",
                                quick_run / "results/supercon/metrics.parquet") > 500
-    assert "Nothing to be done" in snakemake(run, "--dry-run", "supercon").stdout
+    assert "Nothing to be done" in run_snakemake(run, "--dry-run", "supercon").stdout
 
 
 def test_forced_reruns_reproduce_each_studys_metrics(quick_run, tmp_path):
@@ -72,6 +72,6 @@ def test_forced_reruns_reproduce_each_studys_metrics(quick_run, tmp_path):
     jobs = [str(sorted(run.glob(pattern))[0].relative_to(run)) for pattern in patterns]
     for job in jobs:
         (run / job).unlink()
-    snakemake(run, *jobs)
+    run_snakemake(run, *jobs)
     for job in jobs:
         assert_same_metrics(run / job, quick_run / job)
