@@ -1,11 +1,12 @@
-# Two entry points: `make run` (the whole pipeline on the vendored data) and `make test`.
-# Both bootstrap .venv from the pinned dependencies in requirements.lock.
+# Two entry points: `make run` (the whole pipeline on the vendored data) and `make test` (the linters,
+# then the whole test suite). Both bootstrap .venv from the pinned dependencies in requirements.lock.
+# `make lint` runs the linters alone, `make test-fast` the unit tests alone (no Snakemake runs).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: run test venv clean-venv
+.PHONY: run test test-fast lint venv clean-venv
 
 venv: $(VENV)/.installed
 
@@ -24,8 +25,17 @@ run: venv
 	@echo "Done. Results: results/<study>/metrics.parquet (all metrics), results/<study>/summary.json,"
 	@echo "results/<study>/figures/*.png; DVC recorded their versions in dvc.lock (commit it with your change)."
 
-test: venv
+test: lint
 	$(BIN)/python -m pytest
+
+test-fast: venv
+	$(BIN)/python -m pytest -m "not workflow"
+
+# ruff (configured in pyproject.toml), snakefmt and Snakemake's own linter, on the default config.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check Snakefile workflow tests/example_study/workflow
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --lint
 
 clean-venv:
 	rm -rf $(VENV)

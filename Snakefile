@@ -1,7 +1,10 @@
 # physbench: one DAG for the benchmark studies. Science settings: config.yaml; runtime: workflow/profiles/.
+# Studies are plug-ins: each section under `studies:` in config is a study with its package
+# (src/physbench/<study>/), its rule file (workflow/rules/<study>.smk) and its schema fragment
+# (workflow/rules/<study>.schema.yaml). Nothing here names a study.
 from snakemake.utils import min_version, validate
 
-from physbench.workflow import check_yaml_syntax
+from physbench.workflow import check_config, check_yaml_syntax, study_schema_errors
 
 min_version("9.0")
 
@@ -12,13 +15,21 @@ configfile: "config.yaml"
 
 
 validate(config, "workflow/schemas/config.schema.yaml")
+for study in config["studies"]:
+    with study_schema_errors(study):
+        validate(config["studies"][study], f"workflow/rules/{study}.schema.yaml")
+check_config(config)
 
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
-include: "workflow/rules/supercon.smk"
-include: "workflow/rules/chaos.smk"
-include: "workflow/rules/sparc.smk"
+
+
+for study in config["studies"]:
+
+    include: f"workflow/rules/{study}.smk"
+
+
 include: "workflow/rules/report.smk"
 
 

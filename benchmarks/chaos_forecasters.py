@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from physbench.chaos.study import build_trajectories, run_forecaster
+from physbench.chaos.study import run_forecaster
+from physbench.chaos.trajectories import build_trajectories
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,7 +38,8 @@ def main() -> None:
         rows, _ = run_forecaster(trajectories, systems, spec, settings, model, args.setting)
         elapsed = time.perf_counter() - start
         frame = pd.DataFrame(rows)
-        median = {m: np.nanmedian(frame.loc[frame["metric"] == m, "value"]) for m in ("fit_seconds", "forecast_seconds", "vpt")}
+        median = {m: np.nanmedian(frame.loc[frame["metric"] == m, "value"])
+                  for m in ("fit_seconds", "forecast_seconds", "vpt")}
         print(f"{model:16s} {median['fit_seconds']:8.3f} {median['forecast_seconds']:18.4f} {elapsed:7.1f} "
               f"{median['vpt']:11.2f}")
 

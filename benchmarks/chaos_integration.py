@@ -47,7 +47,8 @@ def main() -> None:
         for name in args.compare_default.split(","):
             fast = next((r for r in results if r.system == name), None)
             slow = integrate_systems([name], n_points, default)[0]
-            diff = np.max(np.abs(fast.values[:200] - slow.values[:200])) if fast is not None and slow.values is not None else np.nan
+            diff = (np.max(np.abs(fast.values[:200] - slow.values[:200]))
+                    if fast is not None and slow.values is not None else np.nan)
             print(f"{name}: default Radau 1e-12 {slow.seconds:.1f} s vs {fast.seconds if fast else np.nan:.2f} s; "
                   f"max |difference| over the first 200 points {diff:.2e}")
 

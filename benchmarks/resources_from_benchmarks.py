@@ -93,7 +93,8 @@ def sized_block(frame: pd.DataFrame) -> str:
         mem = max(500, math.ceil((row.max_rss_mb * 1.5 + 256) / 100) * 100)
         runtime = max(30, math.ceil(2 * row.s / 60))
         lines.append(f'  {rule}: {{mem_mb: "{mem} * attempt", runtime: "{runtime} * 2 ** (attempt - 1)"}}'
-                     f"  # {int(row.jobs)} jobs, max {row.s:.0f} s, {row.max_rss_mb:.0f} MB, {row.parallelism:.1f} CPUs")
+                     f"  # {int(row.jobs)} jobs, max {row.s:.0f} s, {row.max_rss_mb:.0f} MB, "
+                     f"{row.parallelism:.1f} CPUs")
     lines.append(END)
     return "\n".join(lines) + "\n"
 

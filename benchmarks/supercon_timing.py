@@ -61,7 +61,8 @@ def main() -> None:
     table["job_s"] = [jobs.set_index("job")["seconds"].get(f"{f}_{s}_{m}") for f, s, m in table.index]
     pd.set_option("display.width", 160)
     print(table.round(2).sort_values("job_s", ascending=False).to_string())
-    print(f"sum of fit jobs: {jobs['seconds'].sum():.1f} s over {len(jobs)} jobs; peak RSS {jobs['max_rss_mb'].max():.0f} MB")
+    print(f"sum of fit jobs: {jobs['seconds'].sum():.1f} s over {len(jobs)} jobs; "
+          f"peak RSS {jobs['max_rss_mb'].max():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Rule chaos_trajectories: integrate the selected dysts flows (or read the user file) into the cache."""
 
 from physbench import logs
-from physbench.chaos.study import trajectories_job
+from physbench.chaos.trajectories import trajectories_job
 
 logs.setup(snakemake.log[0])  # noqa: F821 - injected by Snakemake
 trajectories_job(

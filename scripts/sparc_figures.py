@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from physbench import logs
-from physbench.sparc.steps import plot_study
+from physbench.sparc.figures import plot_study
 
 logs.setup(snakemake.log[0])
 plot_study(snakemake.input.metrics, snakemake.input.parameters, snakemake.input.table_summary,

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from physbench import logs
-from physbench.sparc.steps import summarise_study
+from physbench.sparc.summary import summarise_study
 
 logs.setup(snakemake.log[0])
 summarise_study(snakemake.input.metrics, snakemake.input.parameters, Path(snakemake.input.table).parent,

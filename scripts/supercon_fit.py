@@ -1,7 +1,7 @@
 """Snakemake entry point: fit and score one model on every fold of one split scheme."""
 
 from physbench import logs
-from physbench.supercon.steps import fit_cell
+from physbench.supercon.evaluate import fit_cell
 
 logs.setup(snakemake.log[0])
 fit_cell(

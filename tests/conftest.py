@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,31 @@ def quick_run(tmp_path_factory) -> Path:
     workdir = copy_project(tmp_path_factory.mktemp("quick_run"))
     run_snakemake(workdir)
     return workdir
+
+
+def shadow_package(tmp_path: Path, add: dict[str, str] | None = None, edit: tuple[str, ...] = ()) -> dict:
+    """Environment that puts a copy of the package first on PYTHONPATH: ``add`` writes new modules
+    (path under physbench/ -> source), ``edit`` appends a comment to existing ones.
+
+    The package is installed editable from the repository's src/; the copy shadows it, so the rules'
+    code fingerprints see the change and the repository stays as is.
+    """
+    from physbench.provenance import PACKAGE_DIR
+
+    root = tmp_path / "src"
+    shutil.copytree(PACKAGE_DIR, root / "physbench", ignore=shutil.ignore_patterns("__pycache__"))
+    for relative, text in (add or {}).items():
+        (root / "physbench" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / "physbench" / relative).write_text(text.lstrip())
+    for relative in edit:
+        target = root / "physbench" / relative
+        target.write_text(target.read_text() + "\n# edited by a test\n")
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+
+
+def pytest_collection_modifyitems(items):
+    """Run the Slurm cluster test last. Once its daemons have stopped, Slurm's tools stay installed,
+    and the Slurm executor plugin, which Snakemake imports at every start, asks `scontrol` for the
+    cluster's settings and waits about 9 s for the stopped controller: every later Snakemake run in
+    the session would pay that."""
+    items.sort(key=lambda item: "tests/cluster/test_slurm.py" in item.nodeid)

@@ -3,7 +3,6 @@
 import pytest
 
 from physbench.workflow import ConfigError, check_yaml_syntax
-
 from tests.conftest import QUICK_CONFIG, REPO
 
 

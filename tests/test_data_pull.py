@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from physbench.data.manifest import write_manifest
 from physbench.data.pull import DataError, pull_dataset
 
 PAYLOAD = b"a,b\n1,2\n"
@@ -16,20 +17,20 @@ SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
 
 def dataset(tmp_path, sha=SHA, url=None, member=None):
+    """A dataset entry as in config.yaml: table.csv (gzipped snapshot) and sub/plain.txt, with a manifest."""
     snapshots = tmp_path / "snapshots"
     snapshots.mkdir(exist_ok=True)
     (snapshots / "table.csv.gz").write_bytes(gzip.compress(PAYLOAD))
     (snapshots / "plain.txt").write_bytes(b"plain\n")
-    spec = {"sha256": sha, "snapshot": "table.csv.gz"}
+    manifest = snapshots / "MANIFEST.tsv"
+    manifest_sha256 = write_manifest(manifest, [("table.csv", sha, "table.csv.gz"),
+                                                ("sub/plain.txt", hashlib.sha256(b"plain\n").hexdigest(), "plain.txt")])
+    upstream = {"sub/plain.txt": {"url": url or "unused"}}
     if url:
-        spec["url"] = url
+        upstream["table.csv"] = {"url": url}
     if member:
-        spec["archive_member"] = member
-    return {
-        "snapshot_dir": str(snapshots),
-        "files": {"table.csv": spec, "sub/plain.txt": {"sha256": hashlib.sha256(b"plain\n").hexdigest(),
-                                                         "snapshot": "plain.txt", "url": url or "unused"}},
-    }
+        upstream["table.csv"]["archive_member"] = member
+    return {"manifest": str(manifest), "manifest_sha256": manifest_sha256, "upstream": upstream}
 
 
 def test_snapshot_pull_decompresses_and_verifies(tmp_path):
@@ -58,7 +59,6 @@ def test_corrupt_snapshot_fails_clearly(tmp_path):
 
 def test_upstream_without_url_names_the_file(tmp_path):
     spec = dataset(tmp_path)
-    del spec["files"]["sub/plain.txt"]
     with pytest.raises(DataError, match="table.csv: no upstream URL"):
         pull_dataset("demo", spec, "upstream", tmp_path / "raw")
 
@@ -108,7 +108,7 @@ def test_upstream_zip_member_and_retry_after_truncation(tmp_path, monkeypatch):
     server = _Server({"/data.zip": [(archive[:20], len(archive)), (archive, None)]})
     try:
         spec = dataset(tmp_path, url=f"{server.url}/data.zip", member="table.csv")
-        spec["files"]["sub/plain.txt"].update(url=f"{server.url}/data.zip", archive_member="plain.txt")
+        spec["upstream"]["sub/plain.txt"].update(url=f"{server.url}/data.zip", archive_member="{name}")
         pull_dataset("demo", spec, "upstream", tmp_path / "raw", retries=3)
     finally:
         server.close()
@@ -121,7 +121,7 @@ def test_upstream_wrong_content_fails_after_retries_and_writes_nothing(tmp_path,
     server = _Server({"/table.csv": [(b"something else\n", None)], "/plain.txt": [(b"plain\n", None)]})
     try:
         spec = dataset(tmp_path, url=f"{server.url}/table.csv")
-        spec["files"]["sub/plain.txt"]["url"] = f"{server.url}/plain.txt"
+        spec["upstream"]["sub/plain.txt"]["url"] = f"{server.url}/plain.txt"
         with pytest.raises(DataError, match="checksum mismatch for table.csv"):
             pull_dataset("demo", spec, "upstream", tmp_path / "raw")
     finally:

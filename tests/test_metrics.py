@@ -15,7 +15,7 @@ from physbench.metrics import (
     regression_scores,
     write_metrics,
 )
-from physbench.provenance import Provenance, code_fingerprint, config_hash
+from physbench.provenance import PACKAGE_DIR, Provenance, code_closure, code_fingerprint, config_hash, imported_modules
 
 PROVENANCE = Provenance("0.1.0", "abc", "f" * 64, None)
 
@@ -70,19 +70,37 @@ def test_regression_scores_known_values():
     assert scores["pearson_r2"] == pytest.approx(np.corrcoef([1, 2, 3, 4], [2, 2, 3, 5])[0, 1] ** 2)
 
 
-def test_config_hash_ignores_key_order_and_fingerprint_changes_with_module():
+def test_config_hash_ignores_key_order():
     assert config_hash({"a": 1, "b": [1, 2]}) == config_hash({"b": [1, 2], "a": 1})
     assert config_hash({"a": 1}) != config_hash({"a": 2})
-    assert code_fingerprint("supercon") != code_fingerprint("metrics")
+
+
+def test_code_closure_follows_imports_transitively_and_only_physbench(tmp_path):
+    script = tmp_path / "step.py"
+    script.write_text("import numpy\nfrom physbench.supercon.splits import build_split\n\n"
+                      "def later():\n    from physbench import plotting\n")
+    names = {p.relative_to(PACKAGE_DIR).as_posix() for p in code_closure(script) if p != script.resolve()}
+    # splits imports supercon.data and physbench.io, io nothing else of the package; the function-level
+    # import counts too; packages on the way (physbench/, supercon/) run on import.
+    assert {"__init__.py", "supercon/__init__.py", "supercon/splits.py", "supercon/data.py", "io.py",
+            "plotting.py"} <= names
+    assert not {"supercon/evaluate.py", "sparc/__init__.py", "metrics.py"} & names
+    # A dotted module name works as an entry; an unknown one names itself.
+    assert code_fingerprint("physbench.supercon.splits") != code_fingerprint("physbench.metrics")
     with pytest.raises(FileNotFoundError, match="physbench.nonexistent"):
-        code_fingerprint("nonexistent")
+        code_fingerprint("physbench.nonexistent")
+
+
+def test_imported_modules_lists_only_package_modules():
+    assert "physbench.io" in imported_modules(PACKAGE_DIR / "metrics.py")
+    assert imported_modules(PACKAGE_DIR / "logs.py") <= {"physbench"}
 
 
 def test_fingerprint_follows_script_content_not_mtime(tmp_path):
     script = tmp_path / "step.py"
-    script.write_text("print(1)\n")
-    before = code_fingerprint("metrics", files=(script,))
+    script.write_text("from physbench import metrics\nprint(1)\n")
+    before = code_fingerprint(script)
     os.utime(script, (1e9, 1e9))
-    assert code_fingerprint("metrics", files=(script,)) == before
-    script.write_text("print(2)\n")
-    assert code_fingerprint("metrics", files=(script,)) != before
+    assert code_fingerprint(script) == before
+    script.write_text("from physbench import metrics\nprint(2)\n")
+    assert code_fingerprint(script) != before

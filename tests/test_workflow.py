@@ -1,8 +1,11 @@
 """The workflow as a whole: config validation at start-up, and a second run that does nothing."""
 
+import pytest
 import yaml
 
 from tests.conftest import copy_project, run_snakemake
+
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 
 def test_second_run_does_nothing(quick_run):

@@ -2,6 +2,8 @@
 
 ``physbench compare A B`` compares the metrics of two versions of the results; A and B are git
 revisions or tags of the repository (read through DVC) or result directories.
+``physbench debug TARGET`` runs the script of the rule that produces TARGET in this process, for
+debuggers and profilers (see :mod:`physbench.debug`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from physbench import logs
+from physbench import debug, logs
 from physbench.compare import DEFAULT_IGNORE, CompareError, run_compare, terminal_summary
 
 
@@ -34,11 +36,18 @@ def parser() -> argparse.ArgumentParser:
     compare.add_argument("--ignore", action="append", default=None,
                          help=f"metric name pattern never flagged (repeatable; default: {' '.join(DEFAULT_IGNORE)})")
     compare.add_argument("--fail-on-change", action="store_true", help="exit with status 1 when anything changed")
+    debug.add_arguments(commands.add_parser(
+        "debug", help="run one rule's script in this process (for pdb and profilers)",
+        description="Run the script of the job that produces TARGET (or of rule TARGET with NAME=VALUE "
+                    "wildcards) in this process, with the snakemake object Snakemake would inject. "
+                    "Its inputs must exist."))
     return main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "debug":
+        return debug.run(args)
     logs.setup(level=logging.WARNING)  # the summary is printed below
     try:
         result = run_compare(args.a, args.b, repo=args.repo, out_dir=args.out, studies=args.study,

@@ -9,6 +9,7 @@ which validates the table; :func:`aggregate` concatenates them for a study.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,8 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from physbench.io import write_parquet
+from physbench.io import read_parquet, write_parquet
 from physbench.provenance import Provenance
+
+log = logging.getLogger(__name__)
 
 KEY_COLUMNS = ("study", "dataset", "setting", "unit", "model", "split", "fold", "metric")
 
@@ -82,7 +85,8 @@ def validate_metrics(frame: pd.DataFrame, source: str = "metrics table") -> pd.D
         if name not in ("fold", "value"):
             bad = frame[name].map(lambda v: v is not None and not isinstance(v, str) and not _is_na(v))
             if bad.any():
-                raise MetricsSchemaError(f"{source}: column {name!r} must hold strings, got {frame[name][bad].iloc[0]!r}")
+                raise MetricsSchemaError(f"{source}: column {name!r} must hold strings, "
+                                         f"got {frame[name][bad].iloc[0]!r}")
     duplicated = frame.duplicated(list(KEY_COLUMNS))
     if duplicated.any():
         first = frame.loc[duplicated, list(KEY_COLUMNS)].iloc[0].to_dict()
@@ -138,3 +142,18 @@ def regression_scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float
         "max_error": float(np.max(np.abs(residual))),
         "bias": float(np.mean(residual)),
     }
+
+
+def aggregate_tables(inputs: Mapping[str, Sequence[str | os.PathLike]],
+                     outputs: Mapping[str, str | os.PathLike]) -> None:
+    """A study's aggregation step: for each named output, concatenate the per-job files of the same
+    name in ``inputs``; ``metrics`` is validated against the schema (:func:`aggregate`), other tables
+    are concatenated in input order."""
+    for name, out in outputs.items():
+        paths = list(inputs[name])
+        if name == "metrics":
+            frame = aggregate(paths, out)
+        else:
+            frame = pd.concat([read_parquet(p) for p in paths], ignore_index=True)
+            write_parquet(out, frame)
+        log.info("%s: %d rows from %d files", name, len(frame), len(paths))

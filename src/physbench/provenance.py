@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -36,30 +38,98 @@ def config_hash(obj) -> str:
     return sha256_bytes(canonical_json(obj).encode())[:16]
 
 
-def dataset_sha256(files: dict) -> str:
-    """One checksum for a dataset: sha256 over its files' declared sha256s in name order."""
-    return sha256_bytes("".join(f"{name}:{spec['sha256']}\n" for name, spec in sorted(files.items())).encode())
+def dataset_sha256(checksums: Mapping[str, str]) -> str:
+    """One checksum for a dataset: sha256 over ``name:sha256`` lines of its files, in name order."""
+    return sha256_bytes("".join(f"{name}:{sha256}\n" for name, sha256 in sorted(checksums.items())).encode())
 
 
-def code_fingerprint(*modules: str, files: tuple[str | os.PathLike, ...] = ()) -> str:
-    """sha256 over the source of package modules or sub-packages (e.g. ``"supercon"``, ``"metrics"``)
-    and of further ``files`` (a rule's script).
+def module_source(module: str) -> Path | None:
+    """The source file of a ``physbench`` module or package (``"physbench.chaos.study"``), else None."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE_DIR.name:
+        return None
+    base = PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
 
-    Rules carry this in ``params:`` so that editing the code they run reruns them. It hashes content,
-    not mtimes: a checkout that rewrites files without changing them reruns nothing.
+
+def _module_name(source: Path) -> str | None:
+    """Dotted name of a source file inside the package (None for a script outside it)."""
+    try:
+        relative = source.resolve().relative_to(PACKAGE_DIR)
+    except ValueError:
+        return None
+    parts = [PACKAGE_DIR.name, *relative.with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(source: Path) -> set[str]:
+    """The ``physbench`` modules that ``source`` imports anywhere in its body (top level or inside
+    functions), with the packages they live in (importing ``a.b.c`` runs ``a`` and ``a.b`` too).
+
+    ``from physbench.x import y`` counts ``physbench.x.y`` when ``y`` is a module. Imports made at run
+    time by name (the plug-in registries' discovery) are not seen: plug-ins are fingerprinted one by
+    one (:func:`code_fingerprint` of the plug-in's module).
+    """
+    stat = source.stat()
+    return set(_imported_modules(str(source), stat.st_mtime_ns, stat.st_size))
+
+
+@cache
+def _imported_modules(path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """:func:`imported_modules` of one version of a file (cached on its path, mtime and size)."""
+    source = Path(path)
+    name = _module_name(source)
+    package = name if source.name == "__init__.py" else (name.rpartition(".")[0] if name else None)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_bytes(), filename=str(source))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = (package or "").split(".")[: len((package or "").split(".")) - node.level + 1]
+                base = ".".join(filter(None, [*anchor, base]))
+            targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        for target in targets:
+            parts = target.split(".")
+            found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(module for module in found if module_source(module) is not None)
+
+
+def code_closure(*entries: str | os.PathLike) -> list[Path]:
+    """Source files that ``entries`` run: each entry (a file such as a rule's script, or a dotted
+    ``physbench`` module name) and every ``physbench`` module it imports, transitively."""
+    pending = []
+    for entry in entries:
+        source = module_source(entry) if isinstance(entry, str) and not entry.endswith(".py") else Path(entry)
+        if source is None or not source.is_file():
+            raise FileNotFoundError(f"code_closure: {entry} is neither a file nor a module under {PACKAGE_DIR}")
+        pending.append(source.resolve())
+    seen: set[Path] = set()
+    while pending:
+        source = pending.pop()
+        if source not in seen:
+            seen.add(source)
+            pending.extend(module_source(module).resolve() for module in imported_modules(source))
+    return sorted(seen)
+
+
+def code_fingerprint(*entries: str | os.PathLike) -> str:
+    """sha256 over the source of :func:`code_closure` of ``entries`` (a rule's script, a plug-in's module).
+
+    Rules carry this in ``params:`` so that editing any code they run reruns them, and nothing else
+    does. It hashes content, not mtimes: a checkout that rewrites files unchanged reruns nothing.
     """
     digest = hashlib.sha256()
-    for module in sorted(set(modules)):
-        target = PACKAGE_DIR.joinpath(*module.split("."))
-        sources = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
-        if not sources or not sources[0].exists():
-            raise FileNotFoundError(f"code_fingerprint: no module physbench.{module} under {PACKAGE_DIR}")
-        for source in sources:
-            digest.update(str(source.relative_to(PACKAGE_DIR)).encode())
-            digest.update(source.read_bytes())
-    for file in files:
-        digest.update(Path(file).name.encode())
-        digest.update(Path(file).read_bytes())
+    for source in code_closure(*entries):
+        name = _module_name(source)
+        digest.update((name or source.name).encode())
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from physbench.chaos.forecasters import REGISTRY, CLIP, TreeEnsemble, make_forecaster
+from physbench.chaos.forecasters import CLIP, REGISTRY, make_forecaster
+from physbench.chaos.forecasters.xgboost import TreeEnsemble
 
 
 def damped_oscillator(n=600, theta=0.07, decay=0.999):

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from physbench.chaos.loader import TrajectoryFileError, load_benchmark_json, read_benchmark_json, write_benchmark_json
-from physbench.chaos.study import forecast_job, trajectories_job
+from physbench.chaos.study import forecast_job
 from physbench.chaos.systems import integrate_system
+from physbench.chaos.trajectories import trajectories_job
 from physbench.io import read_parquet
 from physbench.metrics import read_metrics
 

@@ -16,7 +16,8 @@ INTEGRATION = {"pts_per_period": 100, "method": "LSODA", "rtol": 1e-9, "atol": 1
 def test_selection_counts_match_dysts_0_96():
     assert len(chaos_systems.select_systems({"include": "all"})) == 135
     delays = chaos_systems.select_systems({"include": "all", "delay": True})
-    assert sorted(delays) == ["IkedaDelay", "MackeyGlass", "PiecewiseCircuit", "ScrollDelay", "SprottDelay", "VossDelay"]
+    assert sorted(delays) == ["IkedaDelay", "MackeyGlass", "PiecewiseCircuit", "ScrollDelay", "SprottDelay",
+                              "VossDelay"]
     assert len(chaos_systems.select_systems({"include": "all", "delay": False})) == 129
     assert chaos_systems.select_systems({"include": ["Rossler", "Lorenz"], "exclude": ["Rossler"]}) == ["Lorenz"]
     with pytest.raises(ValueError, match="NotAFlow"):

@@ -4,10 +4,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 
 from physbench.io import read_parquet
 from physbench.metrics import read_metrics
+
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import QUICK_CONFIG, REPO, SNAKEMAKE, copy_project
 from tests.reliability.common import assert_same_metrics, planned_jobs
 
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
+
 SLURM_UP = REPO / "tests/cluster/slurm_up.sh"
 # The plugin waits for the first status check; squeue must see finished jobs (MinJobAge=600 s).
 SLURM_OPTIONS = ("--profile", "workflow/profiles/slurm", "--slurm-init-seconds-before-status-checks", "5")
@@ -44,7 +46,8 @@ def slurm_cluster(tmp_path_factory):
     started = subprocess.run(["bash", str(SLURM_UP), str(state)], capture_output=True, text=True, timeout=900)
     try:
         if started.returncode != 0:
-            pytest.skip(f"no Slurm cluster here: {started.stderr.strip().splitlines()[-1] if started.stderr else started.returncode}")
+            reason = started.stderr.strip().splitlines()[-1] if started.stderr else started.returncode
+            pytest.skip(f"no Slurm cluster here: {reason}")
         yield state
     finally:
         if (state / "pids").exists():

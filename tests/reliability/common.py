@@ -11,7 +11,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from physbench.metrics import KEY_COLUMNS, read_metrics
-
 from tests.conftest import run_snakemake
 
 JOB_HEADER = re.compile(r"^(?:local)?rule (\w+):$")
@@ -24,8 +23,13 @@ RTOL = 1e-9
 def planned_jobs(workdir: Path, *args: str, **kwargs) -> list[tuple[str, dict]]:
     """The jobs a dry run would execute: (rule, wildcards) pairs, target rules included."""
     result = run_snakemake(workdir, "--dry-run", *args, **kwargs)
+    return jobs_in(result.stdout + result.stderr)
+
+
+def jobs_in(output: str) -> list[tuple[str, dict]]:
+    """(rule, wildcards) of every job Snakemake's output announces (a run's or a dry run's)."""
     jobs = []
-    for line in (result.stdout + result.stderr).splitlines():
+    for line in output.splitlines():
         if header := JOB_HEADER.match(line):
             jobs.append((header.group(1), {}))
         elif (wildcards := WILDCARDS.match(line)) and jobs:

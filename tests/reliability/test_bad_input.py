@@ -4,16 +4,18 @@ for one case per study, the remaining data cases on the SuperCon step itself."""
 
 import gzip
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
+from physbench.data.manifest import load_manifest, write_manifest
 from physbench.provenance import sha256_bytes
-from physbench.supercon.data import SuperconDataError
-from physbench.supercon.steps import build_materials
-
+from physbench.supercon.data import SuperconDataError, build_materials
 from tests.conftest import QUICK_CONFIG, REPO, copy_project, run_snakemake
+
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 COMPOSITIONS = gzip.decompress((REPO / "data/snapshots/supercon/unique_m.csv.gz").read_bytes())
 
@@ -40,9 +42,13 @@ def run_with(project, name, text_or_settings, *targets):
 @pytest.mark.parametrize("name, settings, expected", [
     ("out_of_range", {"studies": {"supercon": {"max_rows": -5}}}, ["max_rows", "-5", "minimum"]),
     ("unknown_estimator", {"studies": {"supercon": {"models": {"xgboost": {"estimator": "xgboosst"}}}}},
-     ["estimator", "'xgboosst'", "is not one of"]),
+     ["studies.supercon.models.xgboost", "'xgboosst'", "registered"]),
     ("unknown_panel_model", {"studies": {"chaos": {"report": {"panel_models": ["lstm"]}}}},
      ["studies.chaos.report.panel_models", "lstm", "declared"]),
+    ("escaping_file_name", {"datasets": {"sparc": {"upstream": {"../../etc/x.dat": {"url": "https://example.org/x"}}}}},
+     ["['datasets']['sparc']['upstream']", "'../../etc/x.dat' does not match"]),
+    ("absolute_manifest", {"datasets": {"sparc": {"manifest": "/etc/MANIFEST.tsv"}}},
+     ["['datasets']['sparc']['manifest']", "'/etc/MANIFEST.tsv' does not match"]),
 ])
 def test_bad_config_stops_at_start_naming_the_key(project, name, settings, expected):
     result, output = run_with(project, name, settings, "--dry-run")
@@ -89,11 +95,19 @@ def test_yaml_syntax_error_names_file_and_line(broken_yaml_run):
 
 
 def with_snapshot(project, dataset, file, data: bytes, snapshot_name):
-    """Config override: ``file`` of ``dataset`` now comes from a modified snapshot with its own sha256."""
+    """Config override: ``file`` of ``dataset`` now comes from a modified snapshot with its own sha256,
+    listed in a copy of the dataset's manifest."""
     spec = yaml.safe_load((REPO / "config.yaml").read_text())["datasets"][dataset]
+    manifest = load_manifest(dataset, spec, root=project)
+    folder = manifest.path.parent
     stored = gzip.compress(data) if snapshot_name.endswith(".gz") else data
-    (project / spec["snapshot_dir"] / snapshot_name).write_bytes(stored)
-    return {"datasets": {dataset: {"files": {file: {"snapshot": snapshot_name, "sha256": sha256_bytes(data)}}}}}
+    (folder / snapshot_name).write_bytes(stored)
+    rows = {name: (name, entry.sha256, Path(entry.snapshot).relative_to(folder).as_posix())
+            for name, entry in manifest.entries.items()}
+    rows[file] = (file, sha256_bytes(data), snapshot_name)
+    copy = folder / f"{Path(snapshot_name).name}.MANIFEST.tsv"
+    sha256 = write_manifest(copy, rows.values())
+    return {"datasets": {dataset: {"manifest": copy.relative_to(project).as_posix(), "manifest_sha256": sha256}}}
 
 
 def test_renamed_column_stops_the_study_naming_file_and_column(project):
@@ -135,8 +149,10 @@ def set_cell(frame, row, column, value):
 
 
 @pytest.mark.parametrize("name, edit, expected", [
-    ("nan_tc", lambda f: set_cell(f, 7, "critical_temp", float("nan")), "line 9 (data row 7), column 'critical_temp': value nan"),
-    ("negative_tc", lambda f: set_cell(f, 7, "critical_temp", -3.0), "line 9 (data row 7), column 'critical_temp': value -3.0"),
+    ("nan_tc", lambda f: set_cell(f, 7, "critical_temp", float("nan")),
+     "line 9 (data row 7), column 'critical_temp': value nan"),
+    ("negative_tc", lambda f: set_cell(f, 7, "critical_temp", -3.0),
+     "line 9 (data row 7), column 'critical_temp': value -3.0"),
     ("negative_count", lambda f: set_cell(f, 11, "O", -1.0), "line 13 (data row 11), column 'O': value -1.0"),
     ("text_count", lambda f: set_cell(f, 5, "Fe", "two"), "element column(s) ['Fe'] are not numeric"),
     ("missing_element", lambda f: f.drop(columns=["Cu"]), "required column 'Cu' is missing"),

@@ -11,9 +11,11 @@ from collections import Counter
 import pytest
 import yaml
 
+from physbench.data.manifest import load_manifest
 from physbench.provenance import sha256_bytes
-
 from tests.conftest import QUICK_CONFIG, REPO, copy_project, run_snakemake
+
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 SNAPSHOT = REPO / "data/snapshots/supercon"
 TARGET = "data/raw/supercon/unique_m.csv"
@@ -87,7 +89,7 @@ def project(tmp_path, upstream):
     project = copy_project(tmp_path / "project")
     (project / "upstream.yaml").write_text(yaml.safe_dump({
         "data": {"source": "upstream", "download_retries": DOWNLOAD_RETRIES},
-        "datasets": {"supercon": {"files": {
+        "datasets": {"supercon": {"upstream": {
             "unique_m.csv": {"url": f"{upstream.url}/supercon.zip"},
             "element_properties.csv": {"url": f"{upstream.url}/element_properties.csv"},
         }}},
@@ -123,4 +125,5 @@ def test_transient_failures_are_retried_until_the_verified_file_arrives(project,
     assert upstream.requests["/supercon.zip"] == DOWNLOAD_RETRIES + 2
     data = (project / TARGET).read_bytes()
     config = yaml.safe_load((REPO / "config.yaml").read_text())
-    assert sha256_bytes(data) == config["datasets"]["supercon"]["files"]["unique_m.csv"]["sha256"]
+    manifest = load_manifest("supercon", config["datasets"]["supercon"], root=REPO)
+    assert sha256_bytes(data) == manifest.entries["unique_m.csv"].sha256

@@ -7,8 +7,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import QUICK_CONFIG, SNAKEMAKE, run_snakemake
 from tests.reliability.common import assert_same_metrics, clone_run, readable_parquet_files
+
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 # Passed explicitly: Snakemake looks for profiles/default next to the Snakefile, not workflow/profiles/.
 PROFILE = ("--workflow-profile", "workflow/profiles/default")
@@ -30,7 +34,8 @@ def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_pat
     started = time.time()
     forced = [str((cell / "metrics.parquet").relative_to(run)) for cell in cells]
     with open(tmp_path / "killed.log", "w") as log:
-        process = subprocess.Popen([SNAKEMAKE, "--cores", "2", "--force", *forced, "--configfile", QUICK_CONFIG], cwd=run,
+        process = subprocess.Popen([SNAKEMAKE, "--cores", "2", "--force", *forced, "--configfile", QUICK_CONFIG],
+                                   cwd=run,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                    env=dict(os.environ, DVC_NO_ANALYTICS="1"))
         deadline = time.monotonic() + 600

@@ -9,12 +9,14 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
-from physbench.provenance import PACKAGE_DIR
-
-from tests.conftest import DVC, QUICK_CONFIG, REPO, copy_project, run_tool
+from physbench.provenance import PACKAGE_DIR, code_closure
+from tests.conftest import DVC, QUICK_CONFIG, REPO, copy_project, run_tool, shadow_package
 from tests.reliability.common import clone_run, planned_jobs
+
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 STUDY_RULES = {
     "supercon": {"supercon_materials", "supercon_features", "supercon_split", "supercon_fit", "supercon_aggregate",
@@ -83,30 +85,56 @@ def test_one_forecaster_hyperparameter_reruns_only_that_forecaster(quick_run, tm
     assert others == ["chaos_aggregate", "chaos_report"]
 
 
-def edited_package(tmp_path, module: str) -> dict:
-    """A copy of the package with ``module`` edited (a trailing comment), put first on PYTHONPATH.
-
-    The package is installed editable from the repository's src/; a copy on PYTHONPATH shadows it,
-    so the rules' code fingerprints (params ``code``) see the edit and the repository stays as is.
-    """
-    copy = tmp_path / "src"
-    shutil.copytree(PACKAGE_DIR, copy / "physbench", ignore=shutil.ignore_patterns("__pycache__"))
-    target = copy / "physbench" / module
-    target.write_text(target.read_text() + "\n# edited by a test\n")
-    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(copy), os.environ.get("PYTHONPATH")]))}
-
-
 def test_editing_one_studys_code_reruns_only_that_study(quick_run, tmp_path):
-    jobs = work_jobs(planned_jobs(quick_run, env=edited_package(tmp_path, "supercon/models.py")))
+    jobs = work_jobs(planned_jobs(quick_run, env=shadow_package(tmp_path, edit=("supercon/evaluate.py",))))
     rules = {rule for rule, _ in jobs} - DOWNSTREAM
     assert {"supercon_fit", "supercon_aggregate", "supercon_summary"} <= rules <= STUDY_RULES["supercon"]
     assert sum(rule == "supercon_fit" for rule, _ in jobs) == len(quick_grid())
 
 
-def test_editing_shared_code_reruns_every_study(quick_run, tmp_path):
-    rules = {rule for rule, _ in work_jobs(planned_jobs(quick_run, env=edited_package(tmp_path, "metrics.py")))}
-    for study, study_rules in STUDY_RULES.items():
-        assert study_rules <= rules, study
+def test_editing_a_module_reruns_exactly_the_rules_whose_scripts_reach_it(quick_run, tmp_path):
+    jobs = work_jobs(planned_jobs(quick_run, env=shadow_package(tmp_path, edit=("supercon/splits.py",))))
+    rules = {rule for rule, _ in jobs} - DOWNSTREAM
+    # The split jobs run the edited code; the fits and what follows read their outputs. Materials and
+    # features do not import the splits module, and no other study does.
+    assert rules == {"supercon_split", "supercon_fit", "supercon_aggregate", "supercon_summary"}
+    assert sum(rule == "supercon_split" for rule, _ in jobs) == len({s for _, s, _ in quick_grid()})
+
+
+def test_editing_one_model_reruns_only_its_jobs(quick_run, tmp_path):
+    jobs = work_jobs(planned_jobs(quick_run, env=shadow_package(tmp_path, edit=("chaos/forecasters/knn.py",))))
+    forecasts = {w["model"] for rule, w in jobs if rule == "chaos_forecast"}
+    others = {rule for rule, _ in jobs if rule not in DOWNSTREAM | {"chaos_forecast"}}
+    assert forecasts == {"knn"} and others == {"chaos_aggregate", "chaos_report"}
+
+
+def script_of(rule: str) -> Path:
+    """The script a rule runs (the studies' aggregations share one, so do the pulls)."""
+    if rule.startswith("pull_"):
+        name = "pull_dataset"
+    elif rule.endswith("_aggregate") and rule != "report_aggregate":
+        name = "aggregate_study"
+    else:
+        name = {"compare_versions": "report_compare"}.get(rule, rule)
+    return REPO / "scripts" / f"{name}.py"
+
+
+def rerun_rules(run: Path, tmp_path: Path, module: str) -> set[str]:
+    """The rules that would rerun after an edit of ``module`` (a path under physbench/)."""
+    return {rule for rule, _ in work_jobs(planned_jobs(run, env=shadow_package(tmp_path, edit=(module,))))}
+
+
+def test_editing_shared_code_reruns_exactly_the_rules_whose_scripts_reach_it(quick_run, tmp_path):
+    every_rule = set().union(*STUDY_RULES.values(), {"pull_supercon", "pull_sparc", "report_aggregate", "report_html"})
+    # io.py (atomic writes) is run by every step: everything reruns.
+    assert rerun_rules(quick_run, tmp_path / "io", "io.py") == every_rule
+    # metrics.py (the metrics schema) is run by the steps that write or read metrics, not by the
+    # pulls, the SuperCon materials, features and splits, the trajectories or the DARKexp templates.
+    rules = rerun_rules(quick_run, tmp_path / "metrics", "metrics.py")
+    reaching = {rule for rule in every_rule if PACKAGE_DIR / "metrics.py" in code_closure(script_of(rule))}
+    assert rules == reaching
+    assert {"supercon_fit", "chaos_forecast", "sparc_fit"} <= rules
+    assert not rules & {"pull_supercon", "supercon_split", "chaos_trajectories", "sparc_templates"}
 
 
 def touch_all(root: Path, when: float, shuffle: bool = False) -> int:

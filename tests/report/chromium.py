@@ -7,6 +7,7 @@ checks that each <img> decoded, and takes a full-page screenshot.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -44,10 +45,8 @@ class Browser:
         return self
 
     def __exit__(self, *exc) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._send("Browser.close")
-        except OSError:
-            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -13,13 +13,14 @@ import pytest
 from physbench.io import save_figure, write_json, write_parquet
 from physbench.metrics import metrics_frame, write_metrics
 from physbench.plotting import plt
-from physbench.provenance import Provenance
+from physbench.provenance import Provenance, sha256_file
 
 HERE = Path(__file__).parent
+MANIFEST = HERE.parents[1] / "data/snapshots/supercon/MANIFEST.tsv"
 DATASETS = {
-    "supercon": {"snapshot_dir": "data/snapshots/supercon",
-                 "files": {"unique_m.csv": {"sha256": "a" * 64, "snapshot": "unique_m.csv.gz",
-                                            "url": "https://example.org/data.zip"}}},
+    "supercon": {"manifest": str(MANIFEST), "manifest_sha256": sha256_file(MANIFEST),
+                 "upstream": {"unique_m.csv": {"url": "https://example.org/data.zip",
+                                               "archive_member": "unique_m.csv"}}},
 }
 
 
@@ -58,10 +59,10 @@ def write_study(results: Path, study: str, dataset_sha: str, failed_unit: str | 
 @pytest.fixture
 def synthetic_results(tmp_path) -> Path:
     """A results tree with SuperCon (registered page, leaderboard) and ``toy`` (no page module)."""
-    from physbench.provenance import dataset_sha256
+    from physbench.data.manifest import dataset_checksum
 
     results = tmp_path / "results"
-    sha = dataset_sha256(DATASETS["supercon"]["files"])
+    sha = dataset_checksum("supercon", DATASETS["supercon"])
     write_study(results, "supercon", sha, failed_unit="cuprate")
     write_study(results, "toy", sha)
     write_parquet(results / "supercon" / "leaderboard.parquet", pd.DataFrame({

@@ -11,6 +11,8 @@ from physbench.report.build import aggregate_results, build_report
 from .chromium import Browser
 from .conftest import DATASETS
 
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
+
 SECTION = """(function (id) {
   var section = document.getElementById(id);
   return [getComputedStyle(section).display, section.querySelectorAll("img").length];
@@ -72,10 +74,9 @@ def test_synthetic_report_renders_and_sorts(chromium, synthetic_results, artefac
     assert result["script"] == ["xgboost", "ridge", "descending"]
 
 
-@pytest.mark.workflow
 def test_quick_run_report_renders_in_chromium(chromium, quick_run, artefacts, capsys):
     index = quick_run / "results/report/index.html"
-    studies = sorted(json.loads((quick_run / "results/summary.json").read_text()))
+    studies = sorted(json.loads((quick_run / "summary.json").read_text()))
     counts = report_in_browser(chromium, index, studies, artefacts, "quick", capsys)
     for study in studies:
         assert counts[study] == len(list((quick_run / f"results/{study}/figures").glob("*.png"))) > 0

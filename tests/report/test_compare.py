@@ -14,7 +14,6 @@ from physbench.cli import main
 from physbench.compare import CompareError, compare_metrics, read_directory, read_revision, slug
 from physbench.metrics import metrics_frame, write_metrics
 from physbench.provenance import Provenance
-
 from tests.conftest import DVC, run_tool
 
 BIN = Path(sys.executable).parent

@@ -8,13 +8,15 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from physbench.metrics import read_metrics
 from physbench.report import html
 from physbench.report.build import aggregate_results, build_report, headline
+from physbench.report.page import page_for
 from physbench.report.pages import combine_uncertainties, metrics_summary
 from physbench.report.selection import select_studies, studies_named
-from physbench.report.studies import STUDY_PAGES, page_for
+from tests.conftest import REPO
 
 from .conftest import DATASETS
 
@@ -99,8 +101,9 @@ def test_study_names_are_matched_by_rule_and_path_not_by_substring():
         == {"supercon", "chaos"}
 
 
-def test_every_registered_study_has_a_page_and_unknown_studies_get_a_generic_one():
-    assert set(STUDY_PAGES) == {"supercon", "sparc", "chaos"}
+def test_every_configured_study_has_its_own_page_and_unknown_studies_get_a_generic_one():
+    for study in yaml.safe_load((REPO / "config.yaml").read_text())["studies"]:
+        assert page_for(study).title != study and page_for(study).tables, study
     assert page_for("toy").title == "toy" and page_for("toy").tables == ()
 
 
@@ -123,6 +126,7 @@ def test_report_is_one_offline_file_with_a_page_per_study(synthetic_results):
     assert "fit failed: singular matrix" in page  # the failed unit and its reason
     assert "cfg-supercon" in page and "abc123" in page  # provenance
     assert "matches" in page  # dataset checksum recorded in the metrics = declared one
+    assert DATASETS["supercon"]["manifest_sha256"] in page and "none (derived data) (1)" in page  # manifest summary
     assert "7.5 s" in page  # 2.0 s + 5.5 s of benchmark files per study
     assert "<td>snakemake</td><td>9.27.1</td>" in page  # package versions
 
@@ -135,8 +139,8 @@ def test_a_figure_that_is_not_png_is_refused(tmp_path):
 
 
 def test_highlights_pick_dotted_keys_by_pattern_in_pattern_order():
+    from physbench.report.page import StudyPage
     from physbench.report.pages import headline_section
-    from physbench.report.studies import StudyPage
 
     summary = {"n": 5, "settings": {"a": {"best_model": "nfw", "chi2": {"nfw": 1.5}}, "b": {"best_model": "iso"}},
                "rows": [{"x": 1}]}
@@ -144,4 +148,5 @@ def test_highlights_pick_dotted_keys_by_pattern_in_pattern_order():
     assert re.findall(r"<dt>(.*?)</dt>", shown) == ["settings.a.best_model", "settings.b.best_model", "n"]
     assert re.findall(r"<dt>(.*?)</dt>", headline_section(summary, StudyPage("t"))) == ["n"]
     twice = headline_section(summary, StudyPage("t", highlights=("settings.a.*", "settings.*.best_model")))
-    assert re.findall(r"<dt>(.*?)</dt>", twice) == ["settings.a.best_model", "settings.a.chi2.nfw", "settings.b.best_model"]
+    assert re.findall(r"<dt>(.*?)</dt>", twice) == ["settings.a.best_model", "settings.a.chi2.nfw",
+                                                    "settings.b.best_model"]

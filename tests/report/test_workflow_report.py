@@ -14,12 +14,13 @@ from physbench.metrics import read_metrics
 from physbench.report.build import aggregate_results
 from tests.conftest import DVC, REPO, copy_project, run_snakemake, run_tool
 
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
+
 
 def planned_rules(result: subprocess.CompletedProcess) -> set[str]:
     return set(re.findall(r"^rule (\w+):", result.stdout + result.stderr, flags=re.MULTILINE))
 
 
-@pytest.mark.workflow
 def test_quick_run_aggregates_every_study(quick_run):
     studies = {path.parent.name for path in (quick_run / "results").glob("*/summary.json")}
     metrics = read_metrics(quick_run / "results/metrics.parquet")
@@ -27,7 +28,7 @@ def test_quick_run_aggregates_every_study(quick_run):
     for study in studies:
         own = read_metrics(quick_run / f"results/{study}/metrics.parquet")
         assert len(metrics[metrics["study"] == study]) == len(own)
-    summary = json.loads((quick_run / "results/summary.json").read_text())
+    summary = json.loads((quick_run / "summary.json").read_text())
     assert set(summary) == studies
     for study, entry in summary.items():
         assert entry["counts"]["n_metric_rows"] == int((metrics["study"] == study).sum())
@@ -37,7 +38,6 @@ def test_quick_run_aggregates_every_study(quick_run):
         assert f'<section class="page" id="{study}">' in page
 
 
-@pytest.mark.workflow
 def test_compare_target_is_planned(quick_run):
     result = run_snakemake(quick_run, "--dry-run", "results/compare/HEAD..workspace/index.html")
     assert "compare_versions" in planned_rules(result)
@@ -50,7 +50,7 @@ def test_report_of_one_study_plans_only_that_study(tmp_path):
     assert not {rule for rule in rules if rule.startswith(("sparc", "chaos"))}, rules
 
 
-def test_dvc_metrics_diff_reads_results_summary_json(synthetic_results, tmp_path):
+def test_dvc_metrics_diff_reads_summary_json(synthetic_results, tmp_path):
     repo = tmp_path / "repo"
     (repo / "results").mkdir(parents=True)
     shutil.copy(REPO / "dvc.yaml", repo / "dvc.yaml")
@@ -58,8 +58,8 @@ def test_dvc_metrics_diff_reads_results_summary_json(synthetic_results, tmp_path
     def commit(results: Path, message: str) -> None:
         aggregate_results({"supercon": results / "supercon/metrics.parquet"},
                           {"supercon": results / "supercon/summary.json"},
-                          tmp_path / "metrics.parquet", repo / "results/summary.json")
-        run_tool("git", "add", "dvc.yaml", "results/summary.json", cwd=repo)
+                          tmp_path / "metrics.parquet", repo / "summary.json")
+        run_tool("git", "add", "dvc.yaml", "summary.json", cwd=repo)
         run_tool("git", "commit", "-q", "-m", message, cwd=repo)
 
     run_tool("git", "init", "-q", cwd=repo)
@@ -68,5 +68,5 @@ def test_dvc_metrics_diff_reads_results_summary_json(synthetic_results, tmp_path
     summary = json.loads((synthetic_results / "supercon/summary.json").read_text())
     (synthetic_results / "supercon/summary.json").write_text(json.dumps({**summary, "best_rmse_kelvin": 8.6}))
     commit(synthetic_results, "v2")
-    diff = json.loads(run_tool(DVC, "metrics", "diff", "HEAD~1", "HEAD", "--json", cwd=repo))["results/summary.json"]
+    diff = json.loads(run_tool(DVC, "metrics", "diff", "HEAD~1", "HEAD", "--json", cwd=repo))["summary.json"]
     assert diff == {"supercon.headline.best_rmse_kelvin": {"old": 9.1, "new": 8.6, "diff": pytest.approx(-0.5)}}

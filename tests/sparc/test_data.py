@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from physbench.data.manifest import load_manifest, upstream_source
 from physbench.sparc.data import (
     SparcFormatError,
     read_galaxy_table,
@@ -105,15 +106,16 @@ def test_malformed_rotmod_lines_name_file_and_line(tmp_path):
         read_rotmod(broken)
 
 
-def test_config_declares_every_snapshot_file_with_its_checksum():
+def test_manifest_declares_every_snapshot_file_with_its_checksum():
     config = yaml.safe_load((REPO / "config.yaml").read_text())
     spec = config["datasets"]["sparc"]
-    files = spec["files"]
+    files = load_manifest("sparc", spec, root=REPO).entries
     assert len(files) == 177
-    assert sum(1 for f in files.values() if f.get("archive_member")) == 175
+    sources = {name: upstream_source(name, spec["upstream"]) for name in files}
+    assert sum(1 for url, member in sources.values() if member) == 175
     for name, entry in files.items():
-        data = (REPO / spec["snapshot_dir"] / entry["snapshot"]).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
-        assert entry["url"].startswith("http")
+        data = Path(entry.snapshot).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry.sha256, name
+        assert sources[name][0].startswith("http")
     sums = dict(reversed(line.split("  ", 1)) for line in (SNAPSHOT / "SHA256SUMS").read_text().splitlines())
-    assert {name: sums[name] for name in files} == {name: entry["sha256"] for name, entry in files.items()}
+    assert {name: sums[name] for name in files} == {name: entry.sha256 for name, entry in files.items()}

@@ -9,18 +9,12 @@ import pytest
 from scipy.integrate import quad
 
 from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
-from physbench.sparc.halos import (
-    G_KPC_KMS2_PER_MSUN as G,
-)
-from physbench.sparc.halos import (
-    HALO_MODELS,
-    Burkert,
-    Einasto,
-    NFW,
-    PseudoIsothermal,
-    make_halo,
-    r200_kpc,
-)
+from physbench.sparc.halos import G_KPC_KMS2_PER_MSUN as G
+from physbench.sparc.halos import HALO_MODELS, make_halo, r200_kpc
+from physbench.sparc.halos.burkert import Burkert
+from physbench.sparc.halos.einasto import Einasto
+from physbench.sparc.halos.nfw import NFW
+from physbench.sparc.halos.pseudo_isothermal import PseudoIsothermal
 
 
 def enclosed_mass(density, radius_kpc):

@@ -6,7 +6,6 @@ import pytest
 
 from physbench.supercon.data import PROPERTIES, element_columns, load_compositions, load_element_table
 from physbench.supercon.features import STATISTICS, fraction_features, hamidieh_features, property_statistics
-
 from tests.conftest import REPO
 
 SNAPSHOT = REPO / "data/snapshots/supercon"
@@ -81,7 +80,8 @@ def assert_matches_reference(computed: pd.DataFrame, reference: pd.DataFrame):
 
 def test_matches_published_rows(computed_features):
     published = pd.read_csv(SNAPSHOT / "train_sample_rows.csv")
-    assert_matches_reference(computed_features.iloc[published["row_index"].to_numpy()].reset_index(drop=True), published)
+    assert_matches_reference(computed_features.iloc[published["row_index"].to_numpy()].reset_index(drop=True),
+                             published)
 
 
 def test_matches_reference_train_csv(computed_features):

@@ -12,7 +12,8 @@ from physbench.supercon.splits import iter_folds, make_split
 def materials():
     rng = np.random.default_rng(1)
     keys = rng.integers(0, 60, size=300).astype(str)  # 60 compositions, repeated
-    return pd.DataFrame({"composition": keys, "family": np.array(["cuprate", "iron", "other"])[rng.integers(0, 3, 300)]})
+    return pd.DataFrame({"composition": keys,
+                         "family": np.array(["cuprate", "iron", "other"])[rng.integers(0, 3, 300)]})
 
 
 SPECS = {

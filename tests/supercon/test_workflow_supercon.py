@@ -3,12 +3,14 @@
 import json
 
 import numpy as np
+import pytest
 import yaml
 
 from physbench.io import read_parquet
 from physbench.metrics import read_metrics
-
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 
 def quick_grid():

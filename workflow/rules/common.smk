@@ -1,42 +1,61 @@
-# Helpers shared by the rule files: config slices, code fingerprints, targets.
+# Helpers shared by every rule file (code fingerprints, scheduling, datasets, targets); no study is named here.
 from pathlib import Path
 
-from physbench.provenance import code_fingerprint, dataset_sha256
-from physbench.workflow import check_config
-
-check_config(config)
-
-# Package code every job runs through (I/O, provenance, metrics schema).
-CORE_CODE = ("io", "provenance", "metrics", "logs")
+from physbench.data import manifest as data_manifest
+from physbench.provenance import code_fingerprint
 
 
-def code_version(*modules, script):
-    """Fingerprint of the code a rule runs: scripts/<script>.py and the package modules behind it.
+def script_code(script):
+    """Fingerprint of scripts/<script>.py and of every physbench module it imports, transitively
+    (physbench.provenance.code_closure). In params, editing any of that code reruns the rule and
+    nothing else does. It hashes content: a checkout that rewrites files unchanged reruns nothing
+    (the profiles leave out Snakemake's mtime-based `code` trigger)."""
+    return code_fingerprint(str(Path(workflow.basedir) / "scripts" / f"{script}.py"))
 
-    In params, editing either reruns the rule. It hashes content, so a checkout that rewrites the
-    scripts unchanged reruns nothing (the profiles leave out Snakemake's mtime-based `code` trigger).
-    """
-    return code_fingerprint(*CORE_CODE, *modules, files=(Path(workflow.basedir) / "scripts" / f"{script}.py",))
+
+def plugin_code(registry, name):
+    """Fingerprint of one plug-in's module (a model), so that editing or adding one model reruns
+    only its own jobs."""
+    return registry.code(name)
+
+
+def cost_priority(cost):
+    """Snakemake priority from a plug-in's relative cost: cheap jobs first, so that their results
+    (and any failure) come early."""
+    return int(1000 / (1 + cost))
+
+
+def conda_env(family):
+    """The pinned conda environment of a rule family (for `--sdm conda` on clusters)."""
+    return f"../../envs/{family}.yaml"
 
 
 def dataset_files(name):
-    return [f"data/raw/{name}/{file}" for file in sorted(config["datasets"][name]["files"])]
+    """The files of dataset `name` under data/raw/<name>/ (from its manifest)."""
+    files = data_manifest.dataset_files(name, config["datasets"][name])
+    return [f"data/raw/{name}/{file}" for file in files]
 
 
 def dataset_checksum(name):
-    return dataset_sha256(config["datasets"][name]["files"])
-
-
-def enabled_studies():
-    return list(config["studies"])
+    """One sha256 for dataset `name`, recorded with every metrics row."""
+    return data_manifest.dataset_checksum(name, config["datasets"][name])
 
 
 def study_targets():
-    targets = []
-    for study in enabled_studies():
-        targets += STUDY_TARGETS[study]()
-    return targets
+    return [target for study in config["studies"] for target in STUDY_TARGETS[study]()]
 
 
 # Each study's rule file registers a function returning its final targets.
 STUDY_TARGETS = {}
+
+
+def dataset_entries(name):
+    """{file: manifest entry (sha256, vendored snapshot)} of dataset `name`."""
+    return data_manifest.load_manifest(name, config["datasets"][name]).entries
+
+
+def snapshot_inputs(name):
+    """The vendored copies the pull reads (none when downloading from upstream)."""
+    if config["data"]["source"] != "snapshot":
+        return []
+    return [entry.snapshot for entry in dataset_entries(name).values()]

@@ -1,12 +1,6 @@
 # One pull rule per declared dataset: data/raw/<dataset>/ from the vendored snapshot or upstream,
-# every file checked against its sha256 (in the package and again by ensure()).
-
-
-def snapshot_inputs(name):
-    spec = config["datasets"][name]
-    if config["data"]["source"] != "snapshot":
-        return []
-    return [f"{spec['snapshot_dir']}/{file['snapshot']}" for file in spec["files"].values()]
+# every file checked against the sha256 in the dataset's manifest (in the package and again by
+# ensure()). The manifest is an input, so editing it reruns the pull.
 
 
 for _dataset, _spec in config["datasets"].items():
@@ -15,22 +9,25 @@ for _dataset, _spec in config["datasets"].items():
         name:
             f"pull_{_dataset}"
         input:
-            snapshot_inputs(_dataset),
+            manifest=_spec["manifest"],
+            snapshot=snapshot_inputs(_dataset),
         output:
             [
-                ensure(f"data/raw/{_dataset}/{file}", sha256=spec["sha256"])
-                for file, spec in sorted(_spec["files"].items())
+                ensure(f"data/raw/{_dataset}/{file}", sha256=entry.sha256)
+                for file, entry in dataset_entries(_dataset).items()
             ],
-        params:
-            dataset=_dataset,
-            spec=_spec,
-            source=config["data"]["source"],
-            retries=config["data"]["download_retries"],
-            code=code_version("data", script="pull_dataset"),
         log:
             f"logs/data/pull_{_dataset}.log",
         benchmark:
             f"results/benchmarks/data/pull_{_dataset}.tsv"
         retries: 2
+        conda:
+            conda_env("data")
+        params:
+            dataset=_dataset,
+            spec=_spec,
+            source=config["data"]["source"],
+            retries=config["data"]["download_retries"],
+            code=script_code("pull_dataset"),
         script:
             "../../scripts/pull_dataset.py"

@@ -1,69 +1,9 @@
 # Study 2: dark-matter halo fits (NFW, Burkert, pseudo-isothermal, Einasto, DARKexp, baryons only)
 # to the 175 SPARC rotation curves. DARKexp templates are computed once and read by the fits.
-
-from physbench.sparc.halos import NEEDS_TEMPLATES
-
-SPARC = config["studies"]["sparc"]
-SPARC_RAW = f"data/raw/{SPARC['dataset']}"
-SPARC_TABLE = f"{SPARC_RAW}/SPARC_Lelli2016c.mrt"
-SPARC_TEMPLATES = "results/sparc/darkexp_templates.parquet"
-SPARC_FIGURES = ("rotation_curves", "rotation_curves_all", "bic_preference", "reduced_chi2_cdf", "phi0")
-# Package modules each step runs (editing the summary code does not refit every galaxy).
-SPARC_FIT_CODE = ("sparc.steps", "sparc.data", "sparc.darkexp", "sparc.halos", "sparc.fitting")
-SPARC_SUMMARY_CODE = ("sparc.steps", "sparc.data", "sparc.summary")
+# Halo models are plug-ins (physbench.sparc.halos): cost, template needs and code come from their class.
 
 
-def sparc_cells():
-    """(setting, model, chunk) triples: every model under every prior setting, in n_chunks galaxy chunks."""
-    return [
-        (setting, model, chunk)
-        for setting in SPARC["settings"]
-        for model in SPARC["models"]
-        for chunk in range(SPARC["n_chunks"])
-    ]
-
-
-def sparc_cell_outputs(kind):
-    return [f"results/sparc/fits/{s}/{m}/chunk{c}/{kind}.parquet" for s, m, c in sparc_cells()]
-
-
-def sparc_fit_inputs(wildcards):
-    """The SPARC files, plus the template table for models that need it (so NFW & co. do not wait)."""
-    inputs = {"data": dataset_files(SPARC["dataset"]), "table": SPARC_TABLE}
-    if SPARC["models"][wildcards.model]["halo"] in NEEDS_TEMPLATES:
-        inputs["templates"] = SPARC_TEMPLATES
-    return inputs
-
-
-def sparc_model_spec(wildcards):
-    return SPARC["models"][wildcards.model]
-
-
-def sparc_setting_spec(wildcards):
-    return SPARC["settings"][wildcards.setting]
-
-
-def sparc_figure_params():
-    keys = ("models", "settings", "figures", "hubble_kms_mpc")
-    return {key: SPARC[key] for key in keys}
-
-
-def sparc_figure(name, caption):
-    return report(f"results/sparc/figures/{name}.png", caption=f"../report/sparc_{caption}.rst", category="SPARC")
-
-
-def sparc_targets():
-    return [
-        "results/sparc/metrics.parquet",
-        "results/sparc/parameters.parquet",
-        "results/sparc/summary.json",
-        "results/sparc/summary.parquet",
-        "results/sparc/phi0.parquet",
-        *[f"results/sparc/figures/{name}.png" for name in SPARC_FIGURES],
-    ]
-
-
-STUDY_TARGETS["sparc"] = sparc_targets
+include: "sparc_common.smk"
 
 
 rule sparc:
@@ -74,14 +14,16 @@ rule sparc:
 rule sparc_templates:
     output:
         SPARC_TEMPLATES,
-    params:
-        templates=SPARC["templates"],
-        code=code_version("sparc.darkexp", script="sparc_templates"),
-    threads: 2
     log:
         "logs/sparc/templates.log",
     benchmark:
         "results/benchmarks/sparc/templates.tsv"
+    conda:
+        conda_env("sparc")
+    threads: 2
+    params:
+        templates=SPARC["templates"],
+        code=script_code("sparc_templates"),
     script:
         "../../scripts/sparc_templates.py"
 
@@ -92,23 +34,27 @@ rule sparc_fit:
     output:
         metrics="results/sparc/fits/{setting}/{model}/chunk{chunk}/metrics.parquet",
         parameters="results/sparc/fits/{setting}/{model}/chunk{chunk}/parameters.parquet",
+    log:
+        "logs/sparc/fit/{setting}_{model}_{chunk}.log",
+    benchmark:
+        "results/benchmarks/sparc/fit/{setting}_{model}_{chunk}.tsv"
     wildcard_constraints:
         setting="[A-Za-z0-9_]+",
         model="[A-Za-z0-9_]+",
         chunk="[0-9]+",
+    priority: sparc_fit_priority
+    conda:
+        conda_env("sparc")
     params:
-        model=sparc_model_spec,
-        setting=sparc_setting_spec,
+        model=lookup(dpath="studies/sparc/models/{model}", within=config),
+        setting=lookup(dpath="studies/sparc/settings/{setting}", within=config),
         optimiser=SPARC["optimiser"],
         sample=SPARC["sample"],
         n_chunks=SPARC["n_chunks"],
         hubble_kms_mpc=SPARC["hubble_kms_mpc"],
         data_sha256=dataset_checksum(SPARC["dataset"]),
-        code=code_version(*SPARC_FIT_CODE, script="sparc_fit"),
-    log:
-        "logs/sparc/fit/{setting}_{model}_{chunk}.log",
-    benchmark:
-        "results/benchmarks/sparc/fit/{setting}_{model}_{chunk}.tsv"
+        code=script_code("sparc_fit"),
+        halo_code=sparc_halo_code,
     script:
         "../../scripts/sparc_fit.py"
 
@@ -120,14 +66,16 @@ rule sparc_aggregate:
     output:
         metrics="results/sparc/metrics.parquet",
         parameters="results/sparc/parameters.parquet",
-    params:
-        code=code_version("sparc.steps", script="sparc_aggregate"),
     log:
         "logs/sparc/aggregate.log",
     benchmark:
         "results/benchmarks/sparc/aggregate.tsv"
+    conda:
+        conda_env("sparc")
+    params:
+        code=script_code("aggregate_study"),
     script:
-        "../../scripts/sparc_aggregate.py"
+        "../../scripts/aggregate_study.py"
 
 
 rule sparc_summary:
@@ -139,13 +87,15 @@ rule sparc_summary:
         summary="results/sparc/summary.json",
         table="results/sparc/summary.parquet",
         phi0="results/sparc/phi0.parquet",
-    params:
-        subsamples=SPARC["summary_samples"],
-        code=code_version(*SPARC_SUMMARY_CODE, script="sparc_summary"),
     log:
         "logs/sparc/summary.log",
     benchmark:
         "results/benchmarks/sparc/summary.tsv"
+    conda:
+        conda_env("sparc")
+    params:
+        subsamples=SPARC["summary_samples"],
+        code=script_code("sparc_summary"),
     script:
         "../../scripts/sparc_summary.py"
 
@@ -165,12 +115,14 @@ rule sparc_figures:
         bic=sparc_figure("bic_preference", "bic_preference"),
         chi2=sparc_figure("reduced_chi2_cdf", "reduced_chi2_cdf"),
         phi0=sparc_figure("phi0", "phi0"),
-    params:
-        figures=sparc_figure_params(),
-        code=code_version(*SPARC_FIT_CODE, *SPARC_SUMMARY_CODE, "sparc.figures", "plotting", script="sparc_figures"),
     log:
         "logs/sparc/figures.log",
     benchmark:
         "results/benchmarks/sparc/figures.tsv"
+    conda:
+        conda_env("sparc")
+    params:
+        figures=sparc_figure_params(),
+        code=script_code("sparc_figures"),
     script:
         "../../scripts/sparc_figures.py"

@@ -1,4 +1,4 @@
-"""The chaos study's jobs: build the trajectory cache, run one forecaster on every system, summarise.
+"""The chaos study's forecast job: run one forecaster on every system of the trajectory cache.
 
 Protocol per system (``studies.chaos.protocol``): standardise with the mean/std of the first
 ``train_points`` points; test origins at ``train_points + context_points + k * origin_spacing_points``
@@ -22,8 +22,8 @@ import pandas as pd
 
 from physbench.chaos import scores
 from physbench.chaos.forecasters import CLIP, make_forecaster
-from physbench.chaos.loader import load_benchmark_json
-from physbench.chaos.systems import integrate_systems, select_systems, series, tables, trajectory_length
+from physbench.chaos.systems import series
+from physbench.chaos.trajectories import window_points
 from physbench.io import read_parquet, write_parquet
 from physbench.metrics import metrics_frame, write_metrics
 from physbench.provenance import Provenance, sha256_file
@@ -32,54 +32,6 @@ log = logging.getLogger(__name__)
 
 STUDY = "chaos"
 SETTINGS = ("multivariate", "univariate")
-
-
-# --------------------------------------------------------------------------- trajectories
-
-
-def build_trajectories(settings: dict, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Integrate the selected flows (or read the user file); return (trajectories, systems) tables."""
-    protocol = settings["protocol"]
-    start = time.perf_counter()
-    if settings["source"] == "json":
-        records = load_benchmark_json(settings["json_file"])
-        trajectories, systems = tables(records, source="json")
-    else:
-        names = select_systems(settings["systems"])
-        n_points = trajectory_length(protocol)
-        log.info("integrating %d systems, %d points each after a %d-point transient", len(names), n_points,
-                 settings["integration"]["transient_points"])
-        records = integrate_systems(names, n_points, settings["integration"], workers=workers)
-        trajectories, systems = tables(records, source="dysts")
-    systems["horizon_points"] = [horizon_points(row, protocol) for row in systems.itertuples()]
-    systems["horizon_lyapunov_times"] = systems["horizon_points"] / systems["samples_per_lyapunov_time"]
-    short = (systems["status"] == "ok") & (systems["horizon_points"] < 1)
-    systems.loc[short, "status"] = "failed"
-    systems.loc[short, "reason"] = (f"trajectory too short for the protocol (needs more than "
-                                    f"{last_origin(protocol)} points)")
-    failed = systems[systems["status"] != "ok"]
-    log.info("%d systems ok, %d failed (%s) in %.1f s", len(systems) - len(failed), len(failed),
-             ", ".join(failed["system"]), time.perf_counter() - start)
-    return trajectories, systems
-
-
-def last_origin(protocol: dict) -> int:
-    return protocol["train_points"] + protocol["context_points"] + (protocol["n_origins"] - 1) * protocol["origin_spacing_points"]
-
-
-def window_points(row, periods: float) -> int:
-    """Points in ``periods`` dominant periods of a system (NaN period: 0)."""
-    steps = periods * row.period / row.dt
-    return int(round(steps)) if np.isfinite(steps) else 0
-
-
-def horizon_points(row, protocol: dict) -> int:
-    """Forecast horizon of a system in points (0 when its trajectory is too short)."""
-    available = int(row.n_points) - last_origin(protocol)
-    target = protocol["horizon_lyapunov_times"] * row.samples_per_lyapunov_time
-    target = math.ceil(target) if np.isfinite(target) else protocol["max_horizon_points"]
-    longest_window = max([window_points(row, p) for p in protocol["horizons_periods"]] + [1])
-    return max(0, min(protocol["max_horizon_points"], max(target, longest_window), available))
 
 
 # --------------------------------------------------------------------------- fitting
@@ -257,13 +209,6 @@ def dataset_name(settings: dict) -> str:
     if settings["source"] == "json":
         return f"json:{Path(settings['json_file']).name}"
     return f"dysts-{importlib.metadata.version('dysts')}"
-
-
-def trajectories_job(settings: dict, trajectories_path, systems_path, workers: int = 1) -> None:
-    """Rule chaos_trajectories: integrate (or load) and cache trajectories and the systems table."""
-    trajectories, systems = build_trajectories(settings, workers=workers)
-    write_parquet(trajectories_path, trajectories)
-    write_parquet(systems_path, systems)
 
 
 def forecast_job(trajectories_path, systems_path, spec: dict, settings: dict, model: str, setting: str,

@@ -47,7 +47,8 @@ def ranking(per_system: pd.DataFrame, n_resamples: int, seed: int) -> pd.DataFra
                      "median_fit_seconds": _median(group["fit_seconds"].to_numpy(float)),
                      "median_forecast_seconds": _median(group["forecast_seconds"].to_numpy(float))})
     table = pd.DataFrame(rows)
-    return table.sort_values(["setting", "median_vpt", "median_smape"], ascending=[True, False, True]).reset_index(drop=True)
+    return table.sort_values(["setting", "median_vpt", "median_smape"],
+                             ascending=[True, False, True]).reset_index(drop=True)
 
 
 def _median(values: np.ndarray) -> float:

@@ -213,7 +213,8 @@ def _log_progress(i: int, total: int, result: Integration) -> None:
     log.info("[%d/%d] %s: %s in %.2f s %s", i, total, result.system, result.status, result.seconds, result.reason)
 
 
-def tables(results: Sequence[Integration], source: str, pts_per_period: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def tables(results: Sequence[Integration], source: str,
+           pts_per_period: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Trajectories (long in time, wide in channels: system, step, time, x0..) and the systems table."""
     max_channels = max([r.values.shape[1] for r in results if r.values is not None] or [1])
     frames, rows = [], []

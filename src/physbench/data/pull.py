@@ -1,10 +1,12 @@
 """Pull a declared dataset into ``data/raw/<dataset>/``.
 
-A dataset is declared in ``config.yaml`` (``datasets.<name>``) as a mapping of file names to
-``{sha256, snapshot, url, archive_member}``. The file is read from the vendored snapshot
-(default, offline) or downloaded from its upstream URL (retried with back-off), decompressed or
-extracted from a zip archive when needed, and its sha256 is verified. All files are verified
-before any is written, and each is written atomically: a failed pull leaves nothing behind.
+A dataset is declared in ``config.yaml`` (``datasets.<name>``): its manifest lists the files with
+their sha256 and vendored copies, its ``upstream`` mapping the URLs (see
+:mod:`physbench.data.manifest`). Each file is read from the vendored snapshot (default, offline) or
+downloaded from its upstream URL (retried with back-off), decompressed or extracted from a zip
+archive when needed, and its sha256 is verified. Every target must resolve inside the output
+folder, all files are verified before any is written, and each is written atomically: a failed
+pull leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -19,14 +21,11 @@ from pathlib import Path
 
 import requests
 
+from physbench.data.manifest import DataError, ManifestEntry, check_dataset_name, load_manifest, upstream_source
 from physbench.io import write_bytes
 from physbench.provenance import sha256_bytes
 
 log = logging.getLogger(__name__)
-
-
-class DataError(RuntimeError):
-    """A dataset file is missing, unreadable or does not match its declared checksum."""
 
 
 def download(url: str, retries: int = 3, timeout_s: float = 60.0, backoff_s: float = 1.0) -> bytes:
@@ -62,43 +61,59 @@ def _decode(name: str, data: bytes, source: str, member: str | None) -> bytes:
     return data
 
 
-def fetch_file(
-    name: str,
-    spec: dict,
-    source: str,
-    snapshot_dir: Path,
-    fetch: Callable[[str], bytes],
-) -> bytes:
-    """Return the verified bytes of one declared file from the snapshot or upstream."""
-    if source == "snapshot":
-        origin = str(snapshot_dir / spec["snapshot"])
+def fetch_file(entry: ManifestEntry, upstream: tuple[str, str | None] | None, fetch: Callable[[str], bytes]) -> bytes:
+    """Return the verified bytes of one manifest entry: from its snapshot copy when ``upstream`` is
+    None, else downloaded from ``upstream`` (``(url, archive_member)``, see
+    :func:`physbench.data.manifest.upstream_source`)."""
+    name = entry.file
+    if upstream is None:
+        origin = entry.snapshot
         try:
             raw = Path(origin).read_bytes()
         except OSError as err:
             raise DataError(f"{origin}: snapshot file of {name} cannot be read: {err}") from err
         data = _decode(name, raw, origin, None)
-    elif source == "upstream":
-        origin = spec.get("url")
-        if not origin:
-            raise DataError(
-                f"{name}: no upstream URL declared (it is derived data); use data.source: snapshot for this dataset"
-            )
-        data = _decode(name, fetch(origin), origin, spec.get("archive_member"))
     else:
-        raise DataError(f"data.source must be 'snapshot' or 'upstream', got {source!r}")
+        origin, member = upstream
+        data = _decode(name, fetch(origin), origin, member)
     actual = sha256_bytes(data)
-    if actual != spec["sha256"]:
+    if actual != entry.sha256:
         raise DataError(
-            f"checksum mismatch for {name} (from {origin}): expected sha256 {spec['sha256']}, got {actual}. "
-            "The file is corrupt or a different version; nothing was written."
+            f"checksum mismatch for {name} (from {origin}): expected sha256 {entry.sha256} ({entry.where}), "
+            f"got {actual}. The file is corrupt or a different version; nothing was written."
         )
     return data
 
 
+def target_path(out_dir: Path, file: str) -> Path:
+    """``out_dir / file``, refused unless it resolves (symbolic links followed) to a file inside ``out_dir``."""
+    root = out_dir.resolve()
+    target = (out_dir / file).resolve()
+    if target == root or not target.is_relative_to(root):
+        raise DataError(
+            f"{out_dir / file}: target of {file!r} resolves to {target}, outside {root}; nothing was written. "
+            "Fix the file name in the manifest, or the link under the output folder that leads out of it"
+        )
+    return target
+
+
 def pull_dataset(name: str, dataset: dict, source: str, out_dir: str | Path, retries: int = 3) -> list[Path]:
-    """Fetch and verify every file of ``dataset``, then write them under ``out_dir``."""
+    """Fetch and verify every file of dataset ``name`` (its ``config.yaml`` entry ``dataset``), then
+    write them under ``out_dir``; return the paths written."""
+    check_dataset_name(name)
     out_dir = Path(out_dir)
-    snapshot_dir = Path(dataset["snapshot_dir"])
+    manifest = load_manifest(name, dataset)
+    targets = {file: target_path(out_dir, file) for file in manifest.files}
+    if source == "snapshot":
+        sources = dict.fromkeys(manifest.files)
+    elif source == "upstream":
+        sources = {file: upstream_source(file, dataset.get("upstream", {})) for file in manifest.files}
+        missing = [file for file, found in sources.items() if found is None]
+        if missing:
+            raise DataError(f"{', '.join(missing)}: no upstream URL declared (no pattern of datasets.{name}.upstream "
+                            "matches: derived data, or add its URL there); use data.source: snapshot for this dataset")
+    else:
+        raise DataError(f"data.source must be 'snapshot' or 'upstream', got {source!r}")
     cache: dict[str, bytes] = {}
 
     def fetch(url: str) -> bytes:
@@ -108,15 +123,11 @@ def pull_dataset(name: str, dataset: dict, source: str, out_dir: str | Path, ret
         return cache[url]
 
     verified = {}
-    files = dataset["files"]
-    for i, (file_name, spec) in enumerate(sorted(files.items()), start=1):
-        verified[file_name] = fetch_file(file_name, spec, source, snapshot_dir, fetch)
-        if i % 50 == 0 or i == len(files):
-            log.info("%s: verified %d/%d files", name, i, len(files))
-    written = []
-    for file_name, data in verified.items():
-        target = out_dir / file_name
-        write_bytes(target, data)
-        written.append(target)
-    log.info("%s: wrote %d files to %s (source: %s)", name, len(written), out_dir, source)
-    return written
+    for i, (file, entry) in enumerate(manifest.entries.items(), start=1):
+        verified[file] = fetch_file(entry, sources[file], fetch)
+        if i % 50 == 0 or i == len(manifest.entries):
+            log.info("%s: verified %d/%d files (manifest %s)", name, i, len(manifest.entries), manifest.path)
+    for file, data in verified.items():
+        write_bytes(targets[file], data)
+    log.info("%s: wrote %d files to %s (source: %s)", name, len(verified), out_dir, source)
+    return list(targets.values())

@@ -14,8 +14,8 @@ from physbench.io import write_bytes, write_json
 from physbench.metrics import aggregate, read_metrics
 from physbench.report import html
 from physbench.report.overview import overview_page
+from physbench.report.page import page_for
 from physbench.report.pages import highlights, numeric_or_none, study_page
-from physbench.report.studies import page_for
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 import physbench
-from physbench.provenance import dataset_sha256, git_revision
+from physbench.data.manifest import load_manifest, upstream_source
+from physbench.provenance import git_revision
 from physbench.report import html
 
 PACKAGES = ("physbench", "snakemake", "snakemake-executor-plugin-slurm", "dvc", "pandas", "pyarrow", "numpy",
@@ -60,18 +62,22 @@ def benchmark_table(benchmarks_dir: Path, groups: Sequence[str]) -> pd.DataFrame
 
 
 def dataset_table(datasets: Mapping[str, dict], recorded: Mapping[str, set[str]]) -> pd.DataFrame:
-    """One row per dataset file: declared sha256 and source; the dataset checksum the metrics recorded."""
+    """One row per dataset: its manifest (path, sha256, number of files), its upstream sources, and the
+    dataset checksum the manifest gives against the one(s) the metrics recorded."""
     rows = []
     for name, spec in sorted(datasets.items()):
-        expected = dataset_sha256(spec["files"])
+        manifest = load_manifest(name, spec)
         seen = recorded.get(name, set())
-        status = ("matches" if seen == {expected} else "not used" if not seen
+        status = ("matches" if seen == {manifest.checksum} else "not used" if not seen
                   else "DIFFERS: " + ", ".join(sorted(seen)))
-        for file, entry in sorted(spec["files"].items()):
-            rows.append({"dataset": name, "file": file, "sha256": entry["sha256"],
-                         "source": entry.get("url", f"{spec['snapshot_dir']}/{entry['snapshot']} (vendored)"),
-                         "dataset sha256": expected, "in metrics": status})
-    return pd.DataFrame(rows, columns=["dataset", "file", "sha256", "source", "dataset sha256", "in metrics"])
+        sources = Counter(source[0] if source else "none (derived data)"
+                          for source in (upstream_source(file, spec.get("upstream", {})) for file in manifest.files))
+        upstream = "; ".join(f"{url} ({count})" for url, count in sorted(sources.items()))
+        rows.append({"dataset": name, "files": len(manifest.files), "manifest": str(manifest.path),
+                     "manifest sha256": manifest.sha256, "upstream (files)": upstream,
+                     "dataset sha256": manifest.checksum, "in metrics": status})
+    return pd.DataFrame(rows, columns=["dataset", "files", "manifest", "manifest sha256", "upstream (files)",
+                                       "dataset sha256", "in metrics"])
 
 
 def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd.DataFrame, summary: dict,
@@ -110,8 +116,9 @@ def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd
             ("config hashes in the metrics", ", ".join(sorted(set(metrics["config_hash"])))),
             ("python", sys.version.split()[0] + " on " + platform.platform()),
         ]),
-        '<h2>Data</h2><p class="note">Files are checked against these sha256 when pulled; "in metrics" '
-        "compares the dataset checksum every metrics row recorded with the one the configuration declares.</p>",
+        '<h2>Data</h2><p class="note">Each manifest lists the files with their sha256, which are checked '
+        'when pulled; config.yaml pins the manifest\'s own sha256. "in metrics" compares the dataset checksum '
+        "every metrics row recorded with the one the manifest gives.</p>",
         html.table(dataset_table(datasets, recorded)),
         '<h2>Time per study</h2><p class="note">Summed over the jobs of each study, from Snakemake\'s '
         "benchmark files (<code>results/benchmarks/</code>); wall time is the sum of job durations, not the "

@@ -12,7 +12,7 @@ import pandas as pd
 
 from physbench.metrics import PROVENANCE_COLUMNS
 from physbench.report import html
-from physbench.report.studies import StudyPage, TableSpec
+from physbench.report.page import StudyPage, TableSpec
 
 GROUP_COLUMNS = ["dataset", "setting", "model", "split", "metric", "metric_unit"]
 

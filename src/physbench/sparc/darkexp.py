@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import CubicSpline
 
+from physbench.io import write_parquet
+
 log = logging.getLogger(__name__)
 
 
@@ -199,7 +201,8 @@ def solve_self_consistent(
         if change < tol:
             return SelfConsistentSolution(grid.r, psi_new, rho, mass, total, iteration, change, psi[0],
                                           time.perf_counter() - start)
-    raise ConvergenceError(f"self-consistent iteration: max |dln psi| = {change:.2e} after {max_iter} passes (tol {tol})")
+    raise ConvergenceError(f"self-consistent iteration: max |dln psi| = {change:.2e} "
+                           f"after {max_iter} passes (tol {tol})")
 
 
 def solve_darkexp(phi0: float, grid: RadialGrid | None = None, damping: float = 0.3, tol: float = 1e-11,
@@ -325,3 +328,12 @@ class DarkexpTemplates:
     def mass_total(self, phi0: float, r_minus2_kpc: float, vmax_kms: float, g: float) -> float:
         """Total halo mass M = V_max^2 r_-2 / (G (V_max^2 r_-2/GM)(phi0)) in the units of ``g``."""
         return float(vmax_kms**2 * r_minus2_kpc / (g * self._vmax2_r2(phi0)))
+
+
+def build_templates(out, settings: dict, threads: int = 1) -> None:
+    """Solve DARKexp on the configured phi0 grid and write the template table."""
+    table = build_template_table(TemplateSettings(**settings), n_jobs=threads)
+    per_phi0 = table.groupby("phi0").first()
+    log.info("%d phi0 values, %.1f s solver time in all (max %.1f s per phi0)", len(per_phi0),
+             per_phi0["solve_seconds"].sum(), per_phi0["solve_seconds"].max())
+    write_parquet(out, table)

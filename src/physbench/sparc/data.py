@@ -31,6 +31,8 @@ ROTMOD_COLUMNS = ("radius_kpc", "vobs_kms", "verr_kms", "vgas_kms", "vdisk_kms",
                   "sb_disk_lsun_pc2", "sb_bul_lsun_pc2")
 DISTANCE_HEADER = re.compile(r"^#\s*Distance\s*=\s*([0-9.eE+-]+)\s*Mpc\s*$")
 
+TABLE_FILE = "SPARC_Lelli2016c.mrt"  # SPARC Table 1 (galaxy properties) in the dataset
+
 
 class SparcFormatError(ValueError):
     """A SPARC file does not have the documented layout; the message names file, line and field."""

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import math
+from pathlib import Path
 
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from physbench.io import save_figure
+from physbench.io import read_parquet, save_figure
+from physbench.metrics import read_metrics as read_metrics_table
 from physbench.plotting import plt
+from physbench.sparc.darkexp import DarkexpTemplates
+from physbench.sparc.data import TABLE_FILE, read_galaxy_table
 from physbench.sparc.fitting import RotationCurveFit
+from physbench.sparc.steps import load_galaxy, make_fitter
+from physbench.sparc.summary import CORED_PHI0, fit_table
+
+log = logging.getLogger(__name__)
 
 MODEL_COLOURS = {"baryons": "0.45", "nfw": "tab:red", "burkert": "tab:blue", "pseudo_isothermal": "tab:cyan",
                  "einasto": "tab:orange", "darkexp": "tab:green"}
@@ -124,3 +133,40 @@ def phi0_distribution(phi0: pd.DataFrame, path, cored_phi0: float) -> None:
     right.legend(fontsize=7)
     fig.tight_layout()
     save_figure(fig, path)
+
+
+def _adopted_fits(parameters: pd.DataFrame, data_dir, table: pd.DataFrame, setting_name: str, params: dict,
+                  templates: DarkexpTemplates | None) -> dict[str, dict[str, RotationCurveFit]]:
+    """fits[galaxy][model] rebuilt from the parameters table (no refitting)."""
+    chosen = parameters[(parameters["setting"] == setting_name) & (parameters["kind"] == "fit")]
+    fits: dict[str, dict[str, RotationCurveFit]] = {}
+    galaxies = sorted(set(parameters.loc[parameters["setting"] == setting_name, "galaxy"]), key=list(table.index).index)
+    for name in galaxies:
+        galaxy = load_galaxy(data_dir, table, name)
+        fits[name] = {}
+        for model_name, model in params["models"].items():
+            values = chosen[(chosen["galaxy"] == name) & (chosen["model"] == model_name)]
+            fitter = make_fitter(model, params["settings"][setting_name], {}, templates, params["hubble_kms_mpc"],
+                                 model_name)
+            try:
+                fits[name][model_name] = fitter.use_parameters(galaxy, dict(zip(values["parameter"], values["value"])))
+            except KeyError as err:
+                log.warning("%s / %s not drawn: %s", name, model_name, err)
+    return fits
+
+
+def plot_study(metrics_parquet, parameters_parquet, table_parquet, phi0_parquet, templates_parquet, data_dir,
+               outputs: dict, *, params: dict) -> None:
+    """The study's figures (named-galaxy fits, all-galaxy grid, BIC preference, chi2 CDF, phi0)."""
+    metrics, parameters = read_metrics_table(metrics_parquet), read_parquet(parameters_parquet)
+    galaxy_table = read_galaxy_table(Path(data_dir) / TABLE_FILE)
+    templates = DarkexpTemplates(read_parquet(templates_parquet))
+    setting = params["figures"].get("setting") or next(iter(params["settings"]))
+    fits = _adopted_fits(parameters, data_dir, galaxy_table, setting, params, templates)
+    named = [g for g in params["figures"].get("galaxies", []) if g in fits]
+    rotation_curves(fits, named or list(fits)[:6], outputs["named"], detail=True)
+    rotation_curves(fits, list(fits), outputs["grid"], detail=False)
+    bic_preference(read_parquet(table_parquet), outputs["bic"])
+    reduced_chi2_cdf(fit_table(metrics), outputs["chi2"])
+    phi0_distribution(read_parquet(phi0_parquet), outputs["phi0"], CORED_PHI0)
+    log.info("figures for %d galaxies (%d named) of setting %s", len(fits), len(named), setting)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from physbench.sparc.data import select_sample
+from physbench.io import read_parquet, write_json, write_parquet
+from physbench.metrics import read_metrics as read_metrics_table
+from physbench.sparc.data import TABLE_FILE, read_galaxy_table, select_sample
+
+log = logging.getLogger(__name__)
 
 CORED_PHI0 = 2.0  # phi0 at or below this: flat-cored DARKexp halos (energy-gap regime below ~2.07)
 
@@ -133,3 +139,17 @@ def summarise(metrics: pd.DataFrame, parameters: pd.DataFrame, galaxy_table: pd.
     if (parameters["parameter"] == "phi0").any():
         summary["phi0"] = phi0_summary(phi0_table(parameters, galaxy_table, fits))
     return summary, table
+
+
+def summarise_study(metrics_parquet, parameters_parquet, data_dir, out_summary, out_table, out_phi0, *,
+                    subsamples: dict) -> None:
+    """summary.json (headline numbers), the per-model table and the DARKexp phi0 table."""
+    metrics, parameters = read_metrics_table(metrics_parquet), read_parquet(parameters_parquet)
+    galaxy_table = read_galaxy_table(Path(data_dir) / TABLE_FILE)
+    summary, table = summarise(metrics, parameters, galaxy_table, subsamples)
+    for setting, entry in summary["settings"].items():
+        log.info("%s: median reduced chi2 %s; BIC wins %s", setting,
+                 {k: round(v, 3) for k, v in entry["median_reduced_chi2"].items()}, entry["bic_wins"])
+    write_parquet(out_table, table)
+    write_parquet(out_phi0, phi0_table(parameters, galaxy_table, fit_table(metrics)))
+    write_json(out_summary, summary)

@@ -8,10 +8,15 @@ order: every split shuffles.
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from physbench.io import write_parquet
+
+log = logging.getLogger(__name__)
 
 PROPERTIES = (
     "atomic_mass",
@@ -124,3 +129,11 @@ def prepare_materials(compositions: pd.DataFrame, max_rows: int | None, seed: in
         }
     )
     return pd.concat([materials, subset[elements].astype(float)], axis=1)
+
+
+def build_materials(compositions_csv, out, *, max_rows, subsample_seed, composition_decimals) -> None:
+    compositions = load_compositions(compositions_csv)
+    materials = prepare_materials(compositions, max_rows, subsample_seed, composition_decimals)
+    log.info("%d materials (of %d), %d compositions; families: %s", len(materials), len(compositions),
+             materials["composition"].nunique(), materials["family"].value_counts().to_dict())
+    write_parquet(out, materials)

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from physbench.metrics import metrics_frame, regression_scores
+from physbench.io import read_parquet, write_parquet
+from physbench.metrics import metrics_frame, regression_scores, write_metrics
 from physbench.provenance import Provenance
 from physbench.supercon.data import FAMILIES, TARGET
-from physbench.supercon.models import build_model, feature_importances
+from physbench.supercon.estimators import build_model, feature_importances
 from physbench.supercon.splits import iter_folds
 
 log = logging.getLogger(__name__)
@@ -75,15 +76,35 @@ def evaluate_cell(
         }))
         weights = feature_importances(model, x.shape[1])
         if weights is not None:
-            importances.append(pd.DataFrame({"fold": np.int32(fold), "feature": features.columns, "importance": weights}))
+            importances.append(pd.DataFrame({"fold": np.int32(fold), "feature": features.columns,
+                                             "importance": weights}))
         log.info("%s/%s/%s fold %d/%d: RMSE %.3f K (train %d, test %d, fit %.1f s)",
                  featuriser, scheme, model_name, done, len(folds), rmse_all, len(train), len(test), fit_s)
     importance = (
         pd.concat(importances, ignore_index=True)
         if importances
-        else pd.DataFrame({"fold": pd.Series(dtype="int32"), "feature": pd.Series(dtype=str), "importance": pd.Series(dtype=float)})
+        else pd.DataFrame({"fold": pd.Series(dtype="int32"), "feature": pd.Series(dtype=str),
+                           "importance": pd.Series(dtype=float)})
     )
     importance.insert(0, "model", model_name)
     importance.insert(0, "split", scheme)
     importance.insert(0, "featuriser", featuriser)
     return metrics_frame(rows, provenance), pd.concat(predictions, ignore_index=True), importance
+
+
+def fit_cell(features_parquet, materials_parquet, split_parquet, out_metrics, out_predictions, out_importances, *,
+             featuriser, scheme, model_name, params: dict, threads: int) -> None:
+    provenance = Provenance.for_job(
+        {key: params[key] for key in ("model", "split", "materials", "seed")} | {"featuriser": featuriser},
+        params["data_sha256"],
+    )
+    metrics, predictions, importances = evaluate_cell(
+        read_parquet(features_parquet),
+        read_parquet(materials_parquet, columns=["family", TARGET]),
+        read_parquet(split_parquet),
+        model_name=model_name, model_spec=params["model"], featuriser=featuriser, scheme=scheme,
+        dataset=params["dataset"], seed=params["seed"], n_jobs=threads, provenance=provenance,
+    )
+    write_metrics(metrics, out_metrics)
+    write_parquet(out_predictions, predictions)
+    write_parquet(out_importances, importances)

@@ -12,12 +12,18 @@ only and p is not renormalised (as in the author's code).
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
-from physbench.supercon.data import PROPERTIES
+from physbench.io import read_parquet, write_parquet
+from physbench.supercon.data import PROPERTIES, TARGET, load_element_table
 
-STATISTICS = ("mean", "wtd_mean", "gmean", "wtd_gmean", "entropy", "wtd_entropy", "range", "wtd_range", "std", "wtd_std")
+log = logging.getLogger(__name__)
+
+STATISTICS = ("mean", "wtd_mean", "gmean", "wtd_gmean", "entropy", "wtd_entropy", "range", "wtd_range",
+              "std", "wtd_std")
 
 
 def hamidieh_feature_names() -> list[str]:
@@ -61,7 +67,8 @@ def property_statistics(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
         wtd_range = np.where(mask, weighted, -np.inf).max(axis=1) - np.where(mask, weighted, np.inf).min(axis=1)
         std = np.sqrt((np.where(mask, t - mean[:, None], 0.0) ** 2).sum(axis=1) / n)
         wtd_std = np.sqrt((pm * np.where(mask, t - wtd_mean[:, None], 0.0) ** 2).sum(axis=1))
-    return np.column_stack([mean, wtd_mean, gmean, wtd_gmean, entropy, wtd_entropy, big - small, wtd_range, std, wtd_std])
+    return np.column_stack([mean, wtd_mean, gmean, wtd_gmean, entropy, wtd_entropy, big - small, wtd_range,
+                            std, wtd_std])
 
 
 def hamidieh_features(counts: np.ndarray, element_table: pd.DataFrame) -> pd.DataFrame:
@@ -87,3 +94,15 @@ def featurise(name: str, counts: np.ndarray, elements: list[str], element_table:
     if name == "fractions":
         return fraction_features(counts, elements)
     raise KeyError(f"unknown featuriser {name!r}; choose one of {sorted(FEATURISERS)}")
+
+
+MATERIAL_COLUMNS = ("source_row", "material", "composition", "family", TARGET)
+
+
+def build_features(materials_parquet, elements_csv, featuriser: str, out) -> None:
+    materials = read_parquet(materials_parquet)
+    elements = [c for c in materials.columns if c not in MATERIAL_COLUMNS]
+    table = load_element_table(elements_csv, elements)
+    features = featurise(featuriser, materials[elements].to_numpy(dtype=float), elements, table)
+    log.info("%s: %d materials x %d features", featuriser, *features.shape)
+    write_parquet(out, features)

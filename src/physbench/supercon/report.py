@@ -41,7 +41,8 @@ def _best(board: pd.DataFrame) -> pd.Series:
 def headline(board: pd.DataFrame, metrics: pd.DataFrame) -> dict:
     best = _best(board)
     by_split = {
-        f"{row.featuriser}/{row.split}/{row.model}": {"rmse_kelvin": round(row.rmse_mean, 4), "r2": round(row.r2_mean, 4)}
+        f"{row.featuriser}/{row.split}/{row.model}": {"rmse_kelvin": round(row.rmse_mean, 4),
+                                                      "r2": round(row.r2_mean, 4)}
         for row in board.itertuples()
     }
     return {
@@ -52,7 +53,8 @@ def headline(board: pd.DataFrame, metrics: pd.DataFrame) -> dict:
         "best_rmse_pooled_kelvin": round(float(best["rmse_pooled"]), 4),
         "best_r2": round(float(best["r2_mean"]), 4),
         "n_jobs": int(board.shape[0]),
-        "n_materials_scored": int(metrics.loc[(metrics["metric"] == "n_test") & (metrics["unit"] == "all"), "value"].max()),
+        "n_materials_scored": int(
+            metrics.loc[(metrics["metric"] == "n_test") & (metrics["unit"] == "all"), "value"].max()),
         "scores": by_split,
     }
 

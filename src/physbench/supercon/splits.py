@@ -12,11 +12,16 @@ material table). The training set of a fold is every other row. Schemes:
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold, KFold
 
+from physbench.io import read_parquet, write_parquet
 from physbench.supercon.data import FAMILIES
+
+log = logging.getLogger(__name__)
 
 
 def make_split(spec: dict, materials: pd.DataFrame) -> pd.DataFrame:
@@ -54,3 +59,11 @@ def iter_folds(split: pd.DataFrame, n_rows: int):
         is_test = np.zeros(n_rows, dtype=bool)
         is_test[test] = True
         yield int(fold), np.flatnonzero(~is_test), test
+
+
+def build_split(materials_parquet, spec: dict, out) -> None:
+    materials = read_parquet(materials_parquet, columns=["composition", "family"])
+    split = make_split(spec, materials)
+    sizes = split.groupby("fold").size()
+    log.info("%s: %d folds, test sizes %s", spec["kind"], len(sizes), sizes.tolist())
+    write_parquet(out, split)

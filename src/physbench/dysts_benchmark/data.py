@@ -1,0 +1,133 @@
+"""Readers of the published dysts benchmark files (plain or gzipped JSON).
+
+- Trajectory files (train and test): ``{system: {"dt", "time", "values"}}``, univariate, read by
+  :func:`physbench.chaos.loader.read_benchmark_json` (one format reader for both chaos studies).
+- Results files: ``{system: {"values": [...], model: {"prediction": [...], "smape", "mae", "mse",
+  ...}}}``, darts' forecasts and scores of the test file's last sixth.
+- Hyper-parameter files: ``{system: {model: {name: value}}}``, darts' choices on the train file.
+
+Errors name the file, the system and the field.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from physbench.chaos.loader import read_benchmark_json
+
+PUBLISHED_SCORES = ("smape", "mae", "mse")
+
+
+class BenchmarkFileError(ValueError):
+    """A file does not follow the published dysts benchmark format."""
+
+
+def _read_json(path: str | os.PathLike) -> dict:
+    path = Path(path)
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise BenchmarkFileError(f"{path}: not valid JSON ({err}); expected an object of systems") from err
+    if not isinstance(data, dict) or not data:
+        raise BenchmarkFileError(f"{path}: top level must be a non-empty object mapping system names to entries")
+    return data
+
+
+def read_series(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """System name -> univariate trajectory (n_points,) of a train or test file, in file order."""
+    out = {}
+    for name, entry in read_benchmark_json(path).items():
+        values = entry["values"]
+        if values.shape[1] != 1:
+            raise BenchmarkFileError(f"{path}: system {name!r}: field 'values' has {values.shape[1]} channels; the "
+                                     "benchmark's protocol is univariate (use the univariate files)")
+        out[name] = values[:, 0]
+    return out
+
+
+@dataclass
+class PublishedModel:
+    """One darts model's forecast of one system and its stored scores."""
+
+    prediction: np.ndarray
+    scores: dict[str, float]
+
+
+@dataclass
+class PublishedSystem:
+    """The scored truth of one system and every published model's forecast of it."""
+
+    values: np.ndarray
+    models: dict[str, PublishedModel] = field(default_factory=dict)
+
+
+def _numbers(value, where: str) -> np.ndarray:
+    """A flat list of numbers (null read as NaN) as a float array."""
+    if isinstance(value, list):
+        value = [math.nan if v is None else v for v in value]
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise BenchmarkFileError(f"{where} must be a list of numbers ({err})") from err
+    if array.ndim != 1 or array.size == 0:
+        raise BenchmarkFileError(f"{where} must be a non-empty flat list of numbers, got shape {array.shape}")
+    return array
+
+
+def read_reference(path: str | os.PathLike) -> dict[str, PublishedSystem]:
+    """System -> :class:`PublishedSystem` from a published results file.
+
+    A score or prediction point stored as null (darts failed) is read as NaN; a model without a
+    prediction or a score field is an error.
+    """
+    out = {}
+    for name, entry in _read_json(path).items():
+        where = f"{path}: system {name!r}"
+        if not isinstance(entry, dict) or "values" not in entry:
+            raise BenchmarkFileError(f"{where}: entry needs the field 'values' (the scored truth) and one object "
+                                     "per model")
+        system = PublishedSystem(_numbers(entry["values"], f"{where}: field 'values'"))
+        for model, result in entry.items():
+            if model == "values":
+                continue
+            here = f"{where}: model {model!r}"
+            if not isinstance(result, dict) or "prediction" not in result:
+                raise BenchmarkFileError(f"{here}: needs the field 'prediction'")
+            missing = [s for s in PUBLISHED_SCORES if s not in result]
+            if missing:
+                raise BenchmarkFileError(f"{here}: missing score field(s) {missing}")
+            scores = {}
+            for score in PUBLISHED_SCORES:
+                value = result[score]
+                if value is not None and not isinstance(value, (int, float)):
+                    raise BenchmarkFileError(f"{here}: field {score!r} must be a number or null, got {value!r}")
+                scores[score] = math.nan if value is None else float(value)
+            prediction = _numbers(result["prediction"], f"{here}: field 'prediction'")
+            if prediction.size < system.values.size:
+                raise BenchmarkFileError(f"{here}: field 'prediction' has {prediction.size} points, fewer than the "
+                                         f"{system.values.size} scored ones")
+            system.models[model] = PublishedModel(prediction, scores)
+        if not system.models:
+            raise BenchmarkFileError(f"{where}: no model results")
+        out[name] = system
+    return out
+
+
+def read_hyperparameters(path: str | os.PathLike) -> dict[str, dict[str, dict]]:
+    """System -> model -> darts hyper-parameters chosen on the train file."""
+    data = _read_json(path)
+    for name, entry in data.items():
+        if not isinstance(entry, dict) or not all(isinstance(v, dict) for v in entry.values()):
+            raise BenchmarkFileError(f"{path}: system {name!r}: expected an object mapping model names to "
+                                     "objects of hyper-parameters")
+    return data

@@ -1,0 +1,95 @@
+"""Job functions of the dysts_benchmark study: what a rule's script calls (paths in, files out).
+
+- :func:`model_job`: one configured forecaster over every system (train file for selection, test
+  file for scoring) -> its per-system rows (Parquet, :data:`run.COLUMNS`) and metrics in the
+  common schema.
+- :func:`leaderboard_job`: our rows plus the reference file -> ``per_system.parquet``, the medians
+  with bootstrap intervals, the comparisons against every published model and ``summary.json``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from physbench.dysts_benchmark import leaderboard, run
+from physbench.dysts_benchmark.data import read_reference, read_series
+from physbench.dysts_benchmark.figures import leaderboard_figure
+from physbench.io import read_parquet, write_json, write_parquet
+from physbench.metrics import metrics_frame, write_metrics
+from physbench.provenance import Provenance, sha256_file
+
+STUDY = "dysts_benchmark"
+METRIC_UNITS = {"smape": "percent_0_200", "mae": "system_units", "mse": "system_units_squared",
+                "fit_seconds": "s", "forecast_seconds": "s", "select_seconds": "s"}
+
+
+def metrics_rows(rows: pd.DataFrame, dataset: str, setting: str = "univariate") -> list[dict]:
+    """Per-system rows -> long-format metric rows (unit = system, split = test, fold = 0)."""
+    return [{"study": STUDY, "dataset": dataset, "setting": setting, "unit": row.system, "model": row.model,
+             "split": "test", "fold": 0, "metric": metric, "value": float(getattr(row, metric)),
+             "metric_unit": unit, "note": "hit_clip" if row.hit_clip else None}
+            for row in rows.itertuples() for metric, unit in METRIC_UNITS.items()]
+
+
+def model_job(train_path: str | os.PathLike, test_path: str | os.PathLike, model: str, spec: Mapping,
+              settings: Mapping, rows_path: str | os.PathLike, metrics_path: str | os.PathLike) -> pd.DataFrame:
+    """Run ``spec`` ({forecaster, params, grid}) by the published protocol; write its rows and metrics.
+
+    ``settings``: ``dataset`` (name in the metrics), optional ``clip_sd``, ``free_run_factor`` and
+    ``systems`` (a list restricting the run).
+    """
+    train, test = read_series(train_path), read_series(test_path)
+    rows = run.run_model(model, spec, train, test, settings.get("systems"),
+                         settings.get("clip_sd", run.DEFAULT_CLIP_SD),
+                         settings.get("free_run_factor", run.DEFAULT_FREE_RUN_FACTOR))
+    write_parquet(rows_path, rows)
+    provenance = Provenance.for_job({"model": model, "spec": dict(spec), "settings": dict(settings)},
+                                    sha256_file(test_path))
+    write_metrics(metrics_frame(metrics_rows(rows, settings["dataset"]), provenance), metrics_path)
+    return rows
+
+
+def leaderboard_job(rows_paths: Sequence[str | os.PathLike], reference_path: str | os.PathLike, settings: Mapping,
+                    per_system_path, medians_path, comparisons_path, summary_path, figure_path) -> dict:
+    """Combine our rows with the published ones and write the leaderboard files; returns the summary.
+
+    ``settings``: ``bootstrap_resamples``, ``seed``, optional ``baseline`` (default N-BEATS) and
+    ``systems`` (the run's restriction: every model is then summarised over those systems only).
+    """
+    table = leaderboard.per_system_table([read_parquet(p) for p in rows_paths], read_reference(reference_path))
+    medians = leaderboard.medians(table, systems=settings.get("systems"),
+                                  n_resamples=settings.get("bootstrap_resamples", 2000), seed=settings.get("seed", 0))
+    comparisons = leaderboard.comparisons(table)
+    write_parquet(per_system_path, table)
+    write_parquet(medians_path, medians)
+    write_parquet(comparisons_path, comparisons)
+    baseline = settings.get("baseline", leaderboard.BASELINE)
+    ours = medians[medians["source"] == run.SOURCE]
+    best = ours.iloc[0] if len(ours) else None
+    against = comparisons[comparisons["against"] == baseline].set_index("model")
+    summary = {"baseline": baseline, "n_systems": int(table.loc[table["source"] == "published", "system"].nunique()),
+               "best_model": None if best is None else best["model"],
+               "best_median_smape": None if best is None else float(best["median_smape"]),
+               "baseline_median_smape": float(medians.set_index("model").loc[baseline, "median_smape"])
+               if baseline in set(medians["model"]) else None,
+               "models": {row.model: {"median_smape": row.median_smape, "ci": [row.smape_ci_low, row.smape_ci_high],
+                                      "total_cpu_seconds": row.total_cpu_seconds, "hit_clip": row.hit_clip,
+                                      **({k: against.loc[row.model, k] for k in ("wins", "losses", "wilcoxon_p")}
+                                         if row.model in against.index else {})}
+                          for row in ours.itertuples()}}
+    summary = _plain(summary)
+    leaderboard_figure(medians, baseline, figure_path)
+    write_json(summary_path, summary)
+    return summary
+
+
+def _plain(obj):
+    """numpy scalars -> Python numbers, recursively (for JSON)."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj.item() if hasattr(obj, "item") else obj

@@ -1,0 +1,40 @@
+"""The study's job functions on a tiny published-format data set: rows, metrics schema, summary."""
+
+import gzip
+import json
+
+import numpy as np
+
+from physbench.dysts_benchmark import protocol, study
+from physbench.io import read_parquet
+from physbench.metrics import read_metrics
+
+
+def test_model_and_leaderboard_jobs(tmp_path):
+    t = np.arange(120)
+    series = {name: 3.0 + np.sin(2 * np.pi * t / period) for name, period in (("A", 20), ("B", 30), ("C", 25))}
+    for split, shift in (("train", 0.3), ("test", 0.0)):
+        payload = {k: {"dt": 0.1, "values": (v + shift).tolist()} for k, v in series.items()}
+        (tmp_path / f"{split}.json").write_text(json.dumps(payload))
+    reference = {}
+    for name, values in series.items():
+        fit, future, scored = protocol.split(values)
+        forecast = protocol.naive_mean(fit, len(future))
+        reference[name] = {"values": scored.tolist(), "NBEATSModel": {"prediction": forecast.tolist(),
+                                                                      **protocol.scores(scored, forecast)}}
+    (tmp_path / "results.json.gz").write_bytes(gzip.compress(json.dumps(reference).encode()))
+    spec = {"forecaster": "linear_ar", "params": {"alpha": 1e-12}, "grid": {"lags": [2, 4]}}
+    rows = study.model_job(tmp_path / "train.json", tmp_path / "test.json", "linear_ar", spec,
+                           {"dataset": "tiny"}, tmp_path / "rows.parquet", tmp_path / "metrics.parquet")
+    assert len(rows) == 3 and rows["smape"].max() < 1e-3
+    metrics = read_metrics(tmp_path / "metrics.parquet")
+    assert set(metrics["metric"]) == set(study.METRIC_UNITS) and set(metrics["unit"]) == {"A", "B", "C"}
+    summary = study.leaderboard_job([tmp_path / "rows.parquet"], tmp_path / "results.json.gz",
+                                    {"bootstrap_resamples": 100, "seed": 0}, tmp_path / "per_system.parquet",
+                                    tmp_path / "medians.parquet", tmp_path / "comparisons.parquet",
+                                    tmp_path / "summary.json", tmp_path / "leaderboard.png")
+    assert (tmp_path / "leaderboard.png").stat().st_size > 10_000
+    assert summary["best_model"] == "linear_ar" and summary["models"]["linear_ar"]["wins"] == 3
+    assert json.loads((tmp_path / "summary.json").read_text()) == summary
+    per_system = read_parquet(tmp_path / "per_system.parquet")
+    assert set(per_system["source"]) == {"physbench", "published"} and len(per_system) == 6

@@ -1,0 +1,54 @@
+# Helpers of the chaos rules (chaos.smk): config slices, the forecaster plug-ins, the final targets.
+
+from physbench.chaos.forecasters import REGISTRY as CHAOS_FORECASTERS
+
+CHAOS = config["studies"]["chaos"]
+CHAOS_FIGURES = ("ranking", "vpt_vs_lyapunov", "forecast_panels")
+
+
+def chaos_config(*keys):
+    """The slice of studies.chaos a rule uses."""
+    return {key: CHAOS[key] for key in keys}
+
+
+def chaos_trajectory_inputs(wildcards):
+    return [CHAOS["json_file"]] if CHAOS["source"] == "json" else []
+
+
+def chaos_forecaster(wildcards):
+    """The plug-in class of the job's forecaster."""
+    return CHAOS_FORECASTERS[CHAOS["forecasters"][wildcards.model]["forecaster"]]
+
+
+def chaos_forecast_threads(wildcards):
+    return chaos_forecaster(wildcards).threads
+
+
+def chaos_forecast_priority(wildcards):
+    return cost_priority(chaos_forecaster(wildcards).cost)
+
+
+def chaos_forecaster_code(wildcards):
+    return plugin_code(
+        CHAOS_FORECASTERS, CHAOS["forecasters"][wildcards.model]["forecaster"]
+    )
+
+
+def chaos_job_outputs(kind):
+    return expand(
+        f"results/chaos/{kind}/{{setting}}/{{model}}.parquet",
+        setting=CHAOS["settings"],
+        model=list(CHAOS["forecasters"]),
+    )
+
+
+def chaos_targets():
+    return [
+        "results/chaos/metrics.parquet",
+        "results/chaos/summary.json",
+        "results/chaos/per_system.parquet",
+        *[f"results/chaos/figures/{name}.png" for name in CHAOS_FIGURES],
+    ]
+
+
+STUDY_TARGETS["chaos"] = chaos_targets

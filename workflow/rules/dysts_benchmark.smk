@@ -1,0 +1,82 @@
+# Study 4: the published dysts forecasting benchmark (Gilpin 2021), run by its own protocol: fit on
+# the first 5/6 of each test series, forecast the rest, sMAPE over the points the reference scores;
+# hyper-parameters chosen on the train file only. Our forecasters (the chaos study's plug-ins) are
+# placed in the published darts leaderboard.
+
+
+include: "dysts_benchmark_common.smk"
+
+
+rule dysts_benchmark:
+    input:
+        dysts_targets(),
+
+
+rule dysts_benchmark_forecast:
+    input:
+        train=DYSTS["train_file"],
+        test=DYSTS["test_file"],
+    output:
+        rows="results/dysts_benchmark/rows/{model}.parquet",
+        metrics="results/dysts_benchmark/metrics/{model}.parquet",
+    log:
+        "logs/dysts_benchmark/forecast_{model}.log",
+    benchmark:
+        "results/benchmarks/dysts_benchmark/forecast_{model}.tsv"
+    wildcard_constraints:
+        model="[A-Za-z0-9_]+",
+    priority: dysts_priority
+    conda:
+        conda_env("chaos")
+    params:
+        spec=lookup(dpath="studies/dysts_benchmark/forecasters/{model}", within=config),
+        settings=dysts_settings(),
+        code=script_code("dysts_benchmark_forecast"),
+        model_code=dysts_forecaster_code,
+    script:
+        "../../scripts/dysts_benchmark_forecast.py"
+
+
+rule dysts_benchmark_aggregate:
+    input:
+        metrics=dysts_job_outputs("metrics"),
+    output:
+        metrics="results/dysts_benchmark/metrics.parquet",
+    log:
+        "logs/dysts_benchmark/aggregate.log",
+    benchmark:
+        "results/benchmarks/dysts_benchmark/aggregate.tsv"
+    conda:
+        conda_env("chaos")
+    params:
+        code=script_code("aggregate_study"),
+    script:
+        "../../scripts/aggregate_study.py"
+
+
+rule dysts_benchmark_leaderboard:
+    input:
+        rows=dysts_job_outputs("rows"),
+        reference=DYSTS["reference_file"],
+        metrics="results/dysts_benchmark/metrics.parquet",
+    output:
+        per_system="results/dysts_benchmark/per_system.parquet",
+        medians="results/dysts_benchmark/medians.parquet",
+        comparisons="results/dysts_benchmark/comparisons.parquet",
+        summary="results/dysts_benchmark/summary.json",
+        figure=report(
+            "results/dysts_benchmark/figures/leaderboard.png",
+            caption="../report/dysts_benchmark_leaderboard.rst",
+            category="dysts benchmark",
+        ),
+    log:
+        "logs/dysts_benchmark/leaderboard.log",
+    benchmark:
+        "results/benchmarks/dysts_benchmark/leaderboard.tsv"
+    conda:
+        conda_env("chaos")
+    params:
+        settings={**DYSTS["leaderboard"], "systems": DYSTS["systems"]},
+        code=script_code("dysts_benchmark_leaderboard"),
+    script:
+        "../../scripts/dysts_benchmark_leaderboard.py"

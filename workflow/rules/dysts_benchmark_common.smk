@@ -1,0 +1,49 @@
+# Helpers of the dysts benchmark rules (dysts_benchmark.smk): config slices, forecaster plug-ins, targets.
+
+from physbench.chaos.forecasters import REGISTRY as DYSTS_FORECASTERS
+
+DYSTS = config["studies"]["dysts_benchmark"]
+
+
+def dysts_settings():
+    """The run settings every forecaster job uses (the dataset label, clipping, stability, systems)."""
+    keys = ("clip_sd", "free_run_factor", "systems")
+    return {
+        "dataset": Path(DYSTS["test_file"]).name,
+        **{key: DYSTS[key] for key in keys},
+    }
+
+
+def dysts_forecaster(wildcards):
+    return DYSTS_FORECASTERS[DYSTS["forecasters"][wildcards.model]["forecaster"]]
+
+
+def dysts_priority(wildcards):
+    return cost_priority(dysts_forecaster(wildcards).cost)
+
+
+def dysts_forecaster_code(wildcards):
+    return plugin_code(
+        DYSTS_FORECASTERS, DYSTS["forecasters"][wildcards.model]["forecaster"]
+    )
+
+
+def dysts_job_outputs(kind):
+    return [
+        f"results/dysts_benchmark/{kind}/{model}.parquet"
+        for model in DYSTS["forecasters"]
+    ]
+
+
+def dysts_targets():
+    return [
+        "results/dysts_benchmark/metrics.parquet",
+        "results/dysts_benchmark/per_system.parquet",
+        "results/dysts_benchmark/medians.parquet",
+        "results/dysts_benchmark/comparisons.parquet",
+        "results/dysts_benchmark/summary.json",
+        "results/dysts_benchmark/figures/leaderboard.png",
+    ]
+
+
+STUDY_TARGETS["dysts_benchmark"] = dysts_targets

@@ -1,0 +1,80 @@
+# Helpers of the SPARC rules (sparc.smk): the fit grid, the halo plug-ins, figures, the final targets.
+
+from physbench.sparc.halos import HALO_MODELS
+
+SPARC = config["studies"]["sparc"]
+SPARC_RAW = f"data/raw/{SPARC['dataset']}"
+SPARC_TABLE = f"{SPARC_RAW}/SPARC_Lelli2016c.mrt"
+SPARC_TEMPLATES = "results/sparc/darkexp_templates.parquet"
+SPARC_FIGURES = (
+    "rotation_curves",
+    "rotation_curves_all",
+    "bic_preference",
+    "reduced_chi2_cdf",
+    "phi0",
+)
+
+
+def sparc_cells():
+    """(setting, model, chunk) triples: every model under every prior setting, in n_chunks galaxy chunks."""
+    return [
+        (setting, model, chunk)
+        for setting in SPARC["settings"]
+        for model in SPARC["models"]
+        for chunk in range(SPARC["n_chunks"])
+    ]
+
+
+def sparc_cell_outputs(kind):
+    return [
+        f"results/sparc/fits/{s}/{m}/chunk{c}/{kind}.parquet"
+        for s, m, c in sparc_cells()
+    ]
+
+
+def sparc_fit_inputs(wildcards):
+    """The SPARC files, plus the template table for models that need it (so NFW & co. do not wait)."""
+    inputs = {"data": dataset_files(SPARC["dataset"]), "table": SPARC_TABLE}
+    if sparc_halo(wildcards).needs_templates:
+        inputs["templates"] = SPARC_TEMPLATES
+    return inputs
+
+
+def sparc_halo(wildcards):
+    """The plug-in class of the job's halo model."""
+    return HALO_MODELS[SPARC["models"][wildcards.model]["halo"]]
+
+
+def sparc_fit_priority(wildcards):
+    return cost_priority(sparc_halo(wildcards).cost)
+
+
+def sparc_halo_code(wildcards):
+    return plugin_code(HALO_MODELS, SPARC["models"][wildcards.model]["halo"])
+
+
+def sparc_figure_params():
+    keys = ("models", "settings", "figures", "hubble_kms_mpc")
+    return {key: SPARC[key] for key in keys}
+
+
+def sparc_figure(name, caption):
+    return report(
+        f"results/sparc/figures/{name}.png",
+        caption=f"../report/sparc_{caption}.rst",
+        category="SPARC",
+    )
+
+
+def sparc_targets():
+    return [
+        "results/sparc/metrics.parquet",
+        "results/sparc/parameters.parquet",
+        "results/sparc/summary.json",
+        "results/sparc/summary.parquet",
+        "results/sparc/phi0.parquet",
+        *[f"results/sparc/figures/{name}.png" for name in SPARC_FIGURES],
+    ]
+
+
+STUDY_TARGETS["sparc"] = sparc_targets

@@ -1,0 +1,64 @@
+# Helpers of the SuperCon rules (supercon.smk): the grid, the model plug-ins, the final targets.
+
+from physbench.supercon.estimators import REGISTRY as SUPERCON_ESTIMATORS
+
+SUPERCON = config["studies"]["supercon"]
+SUPERCON_RAW = f"data/raw/{SUPERCON['dataset']}"
+SUPERCON_NAME = "[A-Za-z0-9_]+"
+
+
+def supercon_cells():
+    """(featuriser, scheme, model) triples of the configured grid."""
+    return [
+        (featuriser, scheme, model)
+        for featuriser, schemes in SUPERCON["grid"].items()
+        for scheme, models in schemes.items()
+        for model in models
+    ]
+
+
+def supercon_cell_outputs(kind):
+    return [
+        f"results/supercon/runs/{f}/{s}/{m}/{kind}.parquet"
+        for f, s, m in supercon_cells()
+    ]
+
+
+def supercon_materials_params():
+    return {
+        key: SUPERCON[key]
+        for key in ("max_rows", "subsample_seed", "composition_decimals")
+    }
+
+
+def supercon_estimator(wildcards):
+    """The plug-in class of the job's model."""
+    return SUPERCON_ESTIMATORS[SUPERCON["models"][wildcards.model]["estimator"]]
+
+
+def supercon_fit_threads(wildcards):
+    return supercon_estimator(wildcards).threads
+
+
+def supercon_fit_priority(wildcards):
+    return cost_priority(supercon_estimator(wildcards).cost)
+
+
+def supercon_model_code(wildcards):
+    return plugin_code(
+        SUPERCON_ESTIMATORS, SUPERCON["models"][wildcards.model]["estimator"]
+    )
+
+
+def supercon_targets():
+    return [
+        "results/supercon/metrics.parquet",
+        "results/supercon/summary.json",
+        "results/supercon/leaderboard.parquet",
+        "results/supercon/figures/parity.png",
+        "results/supercon/figures/rmse_by_model.png",
+        "results/supercon/figures/feature_importance.png",
+    ]
+
+
+STUDY_TARGETS["supercon"] = supercon_targets
