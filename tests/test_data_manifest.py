@@ -26,9 +26,11 @@ from tests.conftest import REPO
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
-# The dataset checksums the metrics recorded before the manifests existed (provenance stays comparable).
+# The dataset checksums the metrics record: supercon and sparc as before the manifests existed
+# (provenance stays comparable), dysts_benchmark as first vendored.
 DATASET_SHA256 = {"supercon": "46941f89d91f9a041df05454dd573c30bdd83338acaf080a3fe36076d1f1b7eb",
-                  "sparc": "0e098e6203aa827881cdf259f99c5a268128d6e42741263397b6d23e005031c0"}
+                  "sparc": "0e098e6203aa827881cdf259f99c5a268128d6e42741263397b6d23e005031c0",
+                  "dysts_benchmark": "8e0a55949861f57ff2d45e8abee0c21a175fb74e25a96d26488ef71a5708f08f"}
 HEADER = "file\tsha256\tsnapshot\n"
 SHA = "ab" * 32
 

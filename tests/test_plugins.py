@@ -24,7 +24,7 @@ from tests.conftest import QUICK_CONFIG, REPO, copy_project, run_snakemake, shad
 from tests.reliability.common import clone_run, jobs_in
 
 EXAMPLE_STUDY = REPO / "tests/example_study"
-TARGET_RULES = {"all", "supercon", "chaos", "sparc", "report", "pendulum"}
+TARGET_RULES = {"all", "supercon", "chaos", "sparc", "dysts_benchmark", "report", "pendulum"}
 
 
 def test_registries_discover_every_model_with_its_declarations():

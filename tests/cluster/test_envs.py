@@ -23,7 +23,7 @@ BASE = {"pip", "setuptools", "wheel"}  # come with every Python environment; not
 FAMILIES = {
     "data": ["data"],
     "supercon": ["supercon"],
-    "chaos": ["chaos"],
+    "chaos": ["chaos", "dysts_benchmark"],
     "sparc": ["sparc"],
     "report": ["report", "compare"],
 }

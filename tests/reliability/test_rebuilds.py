@@ -23,8 +23,9 @@ STUDY_RULES = {
                  "supercon_summary"},
     "chaos": {"chaos_trajectories", "chaos_forecast", "chaos_aggregate", "chaos_report"},
     "sparc": {"sparc_templates", "sparc_fit", "sparc_aggregate", "sparc_summary", "sparc_figures"},
+    "dysts_benchmark": {"dysts_benchmark_forecast", "dysts_benchmark_aggregate", "dysts_benchmark_leaderboard"},
 }
-TARGET_RULES = {"all", "supercon", "chaos", "sparc", "report", "compare"}
+TARGET_RULES = {"all", "supercon", "chaos", "sparc", "dysts_benchmark", "report", "compare"}
 # Rules that read every study's results (the cross-study report): downstream of any study's change.
 DOWNSTREAM = {"report_aggregate", "report_html", "compare_versions"}
 
@@ -103,9 +104,11 @@ def test_editing_a_module_reruns_exactly_the_rules_whose_scripts_reach_it(quick_
 
 def test_editing_one_model_reruns_only_its_jobs(quick_run, tmp_path):
     jobs = work_jobs(planned_jobs(quick_run, env=shadow_package(tmp_path, edit=("chaos/forecasters/knn.py",))))
-    forecasts = {w["model"] for rule, w in jobs if rule == "chaos_forecast"}
-    others = {rule for rule, _ in jobs if rule not in DOWNSTREAM | {"chaos_forecast"}}
-    assert forecasts == {"knn"} and others == {"chaos_aggregate", "chaos_report"}
+    # Both forecasting studies run the knn forecaster: its jobs in each, then their summaries.
+    models = {(rule, w["model"]) for rule, w in jobs if "model" in w}
+    assert models == {("chaos_forecast", "knn"), ("dysts_benchmark_forecast", "knn")}
+    others = {rule for rule, w in jobs if "model" not in w} - DOWNSTREAM
+    assert others == {"chaos_aggregate", "chaos_report", "dysts_benchmark_aggregate", "dysts_benchmark_leaderboard"}
 
 
 def script_of(rule: str) -> Path:
@@ -125,7 +128,8 @@ def rerun_rules(run: Path, tmp_path: Path, module: str) -> set[str]:
 
 
 def test_editing_shared_code_reruns_exactly_the_rules_whose_scripts_reach_it(quick_run, tmp_path):
-    every_rule = set().union(*STUDY_RULES.values(), {"pull_supercon", "pull_sparc", "report_aggregate", "report_html"})
+    pulls = {"pull_supercon", "pull_sparc", "pull_dysts_benchmark"}
+    every_rule = set().union(*STUDY_RULES.values(), pulls, {"report_aggregate", "report_html"})
     # io.py (atomic writes) is run by every step: everything reruns.
     assert rerun_rules(quick_run, tmp_path / "io", "io.py") == every_rule
     # metrics.py (the metrics schema) is run by the steps that write or read metrics, not by the

@@ -28,7 +28,7 @@ def leaderboard_figure(medians: pd.DataFrame, baseline: str, out: str | os.PathL
                                 (~ours, PUBLISHED_COLOUR, "published (darts)")):
         ax.errorbar(table["median_smape"][mask], y[mask], xerr=errors[:, mask], fmt="o", color=colour,
                     capsize=2, label=label)
-    names = [f"{model}  ({seconds:.0f} s CPU)" if np.isfinite(seconds) else model
+    names = [f"{model}  ({seconds:.3g} s CPU)" if np.isfinite(seconds) else model
              for model, seconds in zip(table["model"], table["total_cpu_seconds"], strict=True)]
     ax.set_yticks(y, names)
     if baseline in set(table["model"]):
@@ -36,5 +36,6 @@ def leaderboard_figure(medians: pd.DataFrame, baseline: str, out: str | os.PathL
                    linestyle="--", linewidth=1, label=f"{baseline} (median)")
     ax.set_xlabel("median sMAPE over systems (0-200, lower is better)")
     ax.set_title(f"dysts benchmark leaderboard, {int(table['n_systems'].max())} systems")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / (0.32 * len(table) + 1.5)), ncol=3, fontsize=8,
+              frameon=False)
     save_figure(fig, out)
