@@ -29,9 +29,7 @@ def chaos_forecast_priority(wildcards):
 
 
 def chaos_forecaster_code(wildcards):
-    return plugin_code(
-        CHAOS_FORECASTERS, CHAOS["forecasters"][wildcards.model]["forecaster"]
-    )
+    return CHAOS_FORECASTERS.code(CHAOS["forecasters"][wildcards.model]["forecaster"])
 
 
 def chaos_job_outputs(kind):

@@ -13,12 +13,6 @@ def script_code(script):
     return code_fingerprint(str(Path(workflow.basedir) / "scripts" / f"{script}.py"))
 
 
-def plugin_code(registry, name):
-    """Fingerprint of one plug-in's module (a model), so that editing or adding one model reruns
-    only its own jobs."""
-    return registry.code(name)
-
-
 def cost_priority(cost):
     """Snakemake priority from a plug-in's relative cost: cheap jobs first, so that their results
     (and any failure) come early."""

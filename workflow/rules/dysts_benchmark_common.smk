@@ -23,9 +23,7 @@ def dysts_priority(wildcards):
 
 
 def dysts_forecaster_code(wildcards):
-    return plugin_code(
-        DYSTS_FORECASTERS, DYSTS["forecasters"][wildcards.model]["forecaster"]
-    )
+    return DYSTS_FORECASTERS.code(DYSTS["forecasters"][wildcards.model]["forecaster"])
 
 
 def dysts_job_outputs(kind):

@@ -50,7 +50,7 @@ def sparc_fit_priority(wildcards):
 
 
 def sparc_halo_code(wildcards):
-    return plugin_code(HALO_MODELS, SPARC["models"][wildcards.model]["halo"])
+    return HALO_MODELS.code(SPARC["models"][wildcards.model]["halo"])
 
 
 def sparc_figure_params():

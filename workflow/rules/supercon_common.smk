@@ -45,9 +45,7 @@ def supercon_fit_priority(wildcards):
 
 
 def supercon_model_code(wildcards):
-    return plugin_code(
-        SUPERCON_ESTIMATORS, SUPERCON["models"][wildcards.model]["estimator"]
-    )
+    return SUPERCON_ESTIMATORS.code(SUPERCON["models"][wildcards.model]["estimator"])
 
 
 def supercon_targets():
