@@ -1,6 +1,9 @@
 """The common metrics schema: valid tables round-trip, wrong ones are rejected with a clear message."""
 
 import os
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -104,3 +107,20 @@ def test_fingerprint_follows_script_content_not_mtime(tmp_path):
     assert code_fingerprint(script) == before
     script.write_text("from physbench import metrics\nprint(2)\n")
     assert code_fingerprint(script) != before
+
+
+def test_fingerprint_does_not_depend_on_where_the_package_and_script_live(tmp_path):
+    """The same code gives the same hash whether the package sorts before or after the script's
+    folder (a clone elsewhere, a copy of the package on PYTHONPATH)."""
+    script = tmp_path / "m" / "scripts" / "step.py"
+    script.parent.mkdir(parents=True)
+    script.write_text("from physbench import metrics\n")
+    hashes = set()
+    for where in ("a", "z"):
+        shutil.copytree(PACKAGE_DIR, tmp_path / where / "physbench", ignore=shutil.ignore_patterns("__pycache__"))
+        result = subprocess.run([sys.executable, "-c", "import sys; from physbench.provenance import code_fingerprint; "
+                                 "print(code_fingerprint(sys.argv[1]))", str(script)],
+                                env=dict(os.environ, PYTHONPATH=str(tmp_path / where)), capture_output=True, text=True,
+                                check=True)
+        hashes.add(result.stdout.strip())
+    assert len(hashes) == 1 and code_fingerprint(script) in hashes

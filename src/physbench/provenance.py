@@ -10,7 +10,7 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import physbench
 
@@ -126,11 +126,19 @@ def code_fingerprint(*entries: str | os.PathLike) -> str:
     does. It hashes content, not mtimes: a checkout that rewrites files unchanged reruns nothing.
     """
     digest = hashlib.sha256()
-    for source in code_closure(*entries):
+    for source in sorted(code_closure(*entries), key=_hash_order):
         name = _module_name(source)
         digest.update((name or source.name).encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _hash_order(source: Path) -> tuple[bool, PurePath]:
+    """Files outside the package (a rule's script) first, then the package's modules by their path in
+    the package: like the names hashed, the order does not depend on where the files live (a clone, a
+    copy of the package on PYTHONPATH)."""
+    name = _module_name(source)
+    return (name is not None, source.resolve().relative_to(PACKAGE_DIR) if name is not None else PurePath(source.name))
 
 
 @cache
