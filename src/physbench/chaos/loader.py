@@ -24,8 +24,11 @@ class TrajectoryFileError(ValueError):
     """A user trajectory file does not follow the dysts benchmark JSON format."""
 
 
-def read_benchmark_json(path: str | os.PathLike) -> dict[str, dict]:
-    """Parse and validate a benchmark JSON file; returns name -> {"dt", "time", "values" (n, d)}."""
+def read_systems_json(path: str | os.PathLike, error: type[ValueError] = TrajectoryFileError) -> dict:
+    """The top-level object of a dysts benchmark JSON file (gzip or plain): system name -> entry.
+
+    Raises ``error`` naming the file when it is not JSON or not a non-empty object.
+    """
     path = Path(path)
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
@@ -33,9 +36,16 @@ def read_benchmark_json(path: str | os.PathLike) -> dict[str, dict]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as err:
-        raise TrajectoryFileError(f"{path}: not valid JSON ({err}); expected an object of systems") from err
+        raise error(f"{path}: not valid JSON ({err}); expected an object of systems") from err
     if not isinstance(data, dict) or not data:
-        raise TrajectoryFileError(f"{path}: top level must be a non-empty object mapping system names to entries")
+        raise error(f"{path}: top level must be a non-empty object mapping system names to entries")
+    return data
+
+
+def read_benchmark_json(path: str | os.PathLike) -> dict[str, dict]:
+    """Parse and validate a benchmark JSON file; returns name -> {"dt", "time", "values" (n, d)}."""
+    path = Path(path)
+    data = read_systems_json(path)
     out = {}
     for name, entry in data.items():
         where = f"{path}: system {name!r}"

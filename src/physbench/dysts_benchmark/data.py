@@ -11,36 +11,19 @@ Errors name the file, the system and the field.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from physbench.chaos.loader import read_benchmark_json
+from physbench.chaos.loader import read_benchmark_json, read_systems_json
 
 PUBLISHED_SCORES = ("smape", "mae", "mse")
 
 
 class BenchmarkFileError(ValueError):
     """A file does not follow the published dysts benchmark format."""
-
-
-def _read_json(path: str | os.PathLike) -> dict:
-    path = Path(path)
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise BenchmarkFileError(f"{path}: not valid JSON ({err}); expected an object of systems") from err
-    if not isinstance(data, dict) or not data:
-        raise BenchmarkFileError(f"{path}: top level must be a non-empty object mapping system names to entries")
-    return data
 
 
 def read_series(path: str | os.PathLike) -> dict[str, np.ndarray]:
@@ -91,7 +74,7 @@ def read_reference(path: str | os.PathLike) -> dict[str, PublishedSystem]:
     prediction or a score field is an error.
     """
     out = {}
-    for name, entry in _read_json(path).items():
+    for name, entry in read_systems_json(path, BenchmarkFileError).items():
         where = f"{path}: system {name!r}"
         if not isinstance(entry, dict) or "values" not in entry:
             raise BenchmarkFileError(f"{where}: entry needs the field 'values' (the scored truth) and one object "
@@ -125,7 +108,7 @@ def read_reference(path: str | os.PathLike) -> dict[str, PublishedSystem]:
 
 def read_hyperparameters(path: str | os.PathLike) -> dict[str, dict[str, dict]]:
     """System -> model -> darts hyper-parameters chosen on the train file."""
-    data = _read_json(path)
+    data = read_systems_json(path, BenchmarkFileError)
     for name, entry in data.items():
         if not isinstance(entry, dict) or not all(isinstance(v, dict) for v in entry.values()):
             raise BenchmarkFileError(f"{path}: system {name!r}: expected an object mapping model names to "
