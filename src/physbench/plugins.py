@@ -37,6 +37,7 @@ class Registry(Mapping[str, type]):
     def __init__(self, package: str, base: type, kind: str):
         self.package, self.base, self.kind = package, base, kind
         self._classes: dict[str, type] | None = None
+        self._codes: dict[str, str] = {}
 
     def _discover(self) -> dict[str, type]:
         if self._classes is None:
@@ -70,5 +71,8 @@ class Registry(Mapping[str, type]):
         return len(self._discover())
 
     def code(self, name: str) -> str:
-        """Fingerprint of the module that defines plug-in ``name`` and of what it imports."""
-        return code_fingerprint(self[name].__module__)
+        """Fingerprint of the module that defines plug-in ``name`` and of what it imports (computed
+        once per process: every job of the model asks for it)."""
+        if name not in self._codes:
+            self._codes[name] = code_fingerprint(self[name].__module__)
+        return self._codes[name]

@@ -125,20 +125,17 @@ def code_fingerprint(*entries: str | os.PathLike) -> str:
     Rules carry this in ``params:`` so that editing any code they run reruns them, and nothing else
     does. It hashes content, not mtimes: a checkout that rewrites files unchanged reruns nothing.
     """
+    # Files outside the package (a rule's script) first, then the package's modules by their path in
+    # the package: like the names hashed, the order does not depend on where the files live (a clone,
+    # a copy of the package on PYTHONPATH).
+    named = [(_module_name(source), source) for source in code_closure(*entries)]
+    named.sort(key=lambda item: (item[0] is not None,
+                                 item[1].relative_to(PACKAGE_DIR) if item[0] else PurePath(item[1].name)))
     digest = hashlib.sha256()
-    for source in sorted(code_closure(*entries), key=_hash_order):
-        name = _module_name(source)
+    for name, source in named:
         digest.update((name or source.name).encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _hash_order(source: Path) -> tuple[bool, PurePath]:
-    """Files outside the package (a rule's script) first, then the package's modules by their path in
-    the package: like the names hashed, the order does not depend on where the files live (a clone, a
-    copy of the package on PYTHONPATH)."""
-    name = _module_name(source)
-    return (name is not None, source.resolve().relative_to(PACKAGE_DIR) if name is not None else PurePath(source.name))
 
 
 @cache

@@ -96,10 +96,10 @@ def check_registered(registry, names: dict[str, str], key: str) -> None:
 def study_schema_errors(study: str) -> Iterator[None]:
     """Name the study's config section in a schema validation error of its fragment
     (``workflow/rules/<study>.schema.yaml``), which sees only ``studies.<study>``."""
+    from snakemake.exceptions import WorkflowError  # here: the study checks import this module in jobs
+
     try:
         yield
-    except Exception as err:
-        if type(err).__name__ != "WorkflowError":
-            raise
+    except WorkflowError as err:
         raise ConfigError(f"config.yaml: studies.{study} does not match workflow/rules/{study}.schema.yaml: "
                           f"{err}") from None

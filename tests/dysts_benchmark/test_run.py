@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from physbench.chaos.forecasters import grid_candidates
 from physbench.dysts_benchmark import leaderboard, protocol, run
 from physbench.dysts_benchmark.data import PublishedModel, PublishedSystem
 
@@ -45,7 +46,7 @@ def test_diverging_forecast_falls_back():
     spec = {"forecaster": "linear_ar", "params": {"lags": 1, "alpha": 1e-12}}
     row = run.run_system("S", "linear_ar", spec, grow, grow, clip_sd=0.5)
     assert row["hit_clip"] and row["fallback"] and json.loads(row["params"]) == {"fallback": "mean"}
-    ranked = run.rank_candidates("linear_ar", run.candidates({**spec, "grid": {"lags": [1, 2]}}), grow, clip_sd=0.5)
+    ranked = run.rank_candidates("linear_ar", grid_candidates({**spec, "grid": {"lags": [1, 2]}}), grow, clip_sd=0.5)
     assert ranked == []
 
 

@@ -59,10 +59,10 @@ def write_study(results: Path, study: str, dataset_sha: str, failed_unit: str | 
 @pytest.fixture
 def synthetic_results(tmp_path) -> Path:
     """A results tree with SuperCon (registered page, leaderboard) and ``toy`` (no page module)."""
-    from physbench.data.manifest import dataset_checksum
+    from physbench.data.manifest import load_manifest
 
     results = tmp_path / "results"
-    sha = dataset_checksum("supercon", DATASETS["supercon"])
+    sha = load_manifest("supercon", DATASETS["supercon"]).checksum
     write_study(results, "supercon", sha, failed_unit="cuprate")
     write_study(results, "toy", sha)
     write_parquet(results / "supercon" / "leaderboard.parquet", pd.DataFrame({

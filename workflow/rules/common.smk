@@ -1,4 +1,5 @@
 # Helpers shared by every rule file (code fingerprints, scheduling, datasets, targets); no study is named here.
+import functools
 from pathlib import Path
 
 from physbench.data import manifest as data_manifest
@@ -24,15 +25,20 @@ def conda_env(family):
     return f"../../envs/{family}.yaml"
 
 
+@functools.cache
+def dataset_manifest(name):
+    """The manifest of dataset `name` (read and checked once per run of the workflow)."""
+    return data_manifest.load_manifest(name, config["datasets"][name])
+
+
 def dataset_files(name):
     """The files of dataset `name` under data/raw/<name>/ (from its manifest)."""
-    files = data_manifest.dataset_files(name, config["datasets"][name])
-    return [f"data/raw/{name}/{file}" for file in files]
+    return [f"data/raw/{name}/{file}" for file in dataset_manifest(name).files]
 
 
 def dataset_checksum(name):
     """One sha256 for dataset `name`, recorded with every metrics row."""
-    return data_manifest.dataset_checksum(name, config["datasets"][name])
+    return dataset_manifest(name).checksum
 
 
 def study_targets():
@@ -43,13 +49,8 @@ def study_targets():
 STUDY_TARGETS = {}
 
 
-def dataset_entries(name):
-    """{file: manifest entry (sha256, vendored snapshot)} of dataset `name`."""
-    return data_manifest.load_manifest(name, config["datasets"][name]).entries
-
-
 def snapshot_inputs(name):
     """The vendored copies the pull reads (none when downloading from upstream)."""
     if config["data"]["source"] != "snapshot":
         return []
-    return [entry.snapshot for entry in dataset_entries(name).values()]
+    return [entry.snapshot for entry in dataset_manifest(name).entries.values()]

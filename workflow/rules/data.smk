@@ -14,7 +14,7 @@ for _dataset, _spec in config["datasets"].items():
         output:
             [
                 ensure(f"data/raw/{_dataset}/{file}", sha256=entry.sha256)
-                for file, entry in dataset_entries(_dataset).items()
+                for file, entry in dataset_manifest(_dataset).entries.items()
             ],
         log:
             f"logs/data/pull_{_dataset}.log",

@@ -11,7 +11,6 @@ censored at the horizon.
 from __future__ import annotations
 
 import importlib.metadata
-import itertools
 import logging
 import math
 import time
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from physbench.chaos import scores
-from physbench.chaos.forecasters import CLIP, make_forecaster
+from physbench.chaos.forecasters import CLIP, grid_candidates, make_forecaster
 from physbench.chaos.systems import series
 from physbench.chaos.trajectories import window_points
 from physbench.io import read_parquet, write_parquet
@@ -45,16 +44,8 @@ def fit_with_selection(spec: dict, train: np.ndarray, protocol: dict):
     ``validation.fraction`` (mean valid steps, then mean NRMSE); the best is refitted on all of it.
     """
     params = dict(spec.get("params", {}))
-    grid = spec.get("grid") or {}
-    if grid:
-        keys = sorted(grid)
-        best, best_score = None, None
-        for values in itertools.product(*(grid[k] for k in keys)):
-            candidate = {**params, **dict(zip(keys, values))}
-            score = validation_score(spec["forecaster"], candidate, train, protocol)
-            if best_score is None or score > best_score:
-                best, best_score = candidate, score
-        params = best
+    if spec.get("grid"):  # the first of equally good candidates wins
+        params = max(grid_candidates(spec), key=lambda c: validation_score(spec["forecaster"], c, train, protocol))
     return make_forecaster(spec["forecaster"], params).fit(train), params
 
 

@@ -151,16 +151,6 @@ def load_manifest(name: str, dataset: Mapping, root: str | os.PathLike = ".") ->
     return manifest
 
 
-def dataset_files(name: str, dataset: Mapping) -> list[str]:
-    """File names of dataset ``name`` under ``data/raw/<name>/``, sorted (from its manifest)."""
-    return load_manifest(name, dataset).files
-
-
-def dataset_checksum(name: str, dataset: Mapping) -> str:
-    """One sha256 for dataset ``name``, as every metrics row records it (:attr:`Manifest.checksum`)."""
-    return load_manifest(name, dataset).checksum
-
-
 def upstream_source(file: str, upstream: Mapping[str, Mapping]) -> tuple[str, str | None] | None:
     """``(url, archive_member)`` of ``file`` from a dataset's ``upstream`` mapping (member None for a
     plain file), or None when no pattern matches it; a file that two patterns match is an error."""

@@ -18,7 +18,6 @@ forecaster and forecasts are transformed back, so a forecaster always sees stand
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import math
@@ -28,7 +27,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from physbench.chaos.forecasters import make_forecaster
+from physbench.chaos.forecasters import grid_candidates, make_forecaster
 from physbench.dysts_benchmark import protocol
 
 log = logging.getLogger(__name__)
@@ -40,14 +39,6 @@ DEFAULT_CLIP_SD = 10.0
 DEFAULT_FREE_RUN_FACTOR = 3
 
 
-def candidates(spec: Mapping) -> list[dict]:
-    """Every parameter combination of a spec: its ``params`` updated by each point of its ``grid``."""
-    params = dict(spec.get("params") or {})
-    grid = spec.get("grid") or {}
-    keys = sorted(grid)
-    return [{**params, **dict(zip(keys, values))} for values in itertools.product(*(grid[k] for k in keys))]
-
-
 def forecast(kind: str, params: Mapping, fit: np.ndarray, horizon: int) -> tuple[np.ndarray, float, float]:
     """Fit ``kind`` on a univariate fit segment and free-run ``horizon`` points after it.
 
@@ -55,8 +46,7 @@ def forecast(kind: str, params: Mapping, fit: np.ndarray, horizon: int) -> tuple
     is the context (a forecaster reads its last ``context_points``).
     """
     fit = np.asarray(fit, dtype=float)
-    mean, std = fit.mean(), fit.std()
-    std = std if std > 0 else 1.0
+    mean, std = _scale(fit)
     z = ((fit - mean) / std)[:, None]
     start = time.process_time()
     model = make_forecaster(kind, dict(params)).fit(z)
@@ -66,10 +56,15 @@ def forecast(kind: str, params: Mapping, fit: np.ndarray, horizon: int) -> tuple
     return mean + std * pred, fitted - start, done - fitted
 
 
+def _scale(fit: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of a fit segment (1 for a constant one): the standardisation."""
+    return fit.mean(), fit.std() or 1.0
+
+
 def _leaves_bound(values: np.ndarray, fit: np.ndarray, clip_sd: float) -> bool:
     """True when a forecast is non-finite or leaves +-clip_sd standard deviations of the fit segment."""
-    std = fit.std() if fit.std() > 0 else 1.0
-    z = (np.asarray(values) - fit.mean()) / std
+    mean, std = _scale(fit)
+    z = (np.asarray(values) - mean) / std
     return not bool(np.all(np.isfinite(z)) and np.all(np.abs(z) < clip_sd))
 
 
@@ -98,7 +93,7 @@ def rank_candidates(kind: str, options: list[dict], train_series: np.ndarray, cl
 def run_system(name: str, kind: str, spec: Mapping, train_series: np.ndarray, test_series: np.ndarray,
                clip_sd: float = DEFAULT_CLIP_SD, free_run_factor: int = DEFAULT_FREE_RUN_FACTOR) -> dict:
     """One (system, model) row: select on ``train_series``, score on ``test_series`` (both univariate)."""
-    options = candidates(spec)
+    options = grid_candidates(spec)
     start = time.process_time()
     if len(options) > 1:
         ranked = [params for _, params in rank_candidates(kind, options, train_series, clip_sd, free_run_factor)]

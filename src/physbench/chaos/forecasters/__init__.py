@@ -16,6 +16,8 @@ arguments are its parameters (stored as attributes of the same name, as in sciki
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from physbench.plugins import Parameters, Registry
@@ -63,3 +65,12 @@ def make_forecaster(kind: str, params: dict | None = None) -> Forecaster:
     except TypeError as err:
         raise ValueError(f"forecaster {kind!r}: invalid params {params}: {err}; its parameters are "
                          f"{sorted(cls().get_params())}") from err
+
+
+def grid_candidates(spec: dict) -> list[dict]:
+    """Every parameter set of a forecaster spec: its ``params`` updated by each point of its ``grid``
+    (keys in sorted order; no grid: the params alone)."""
+    params = dict(spec.get("params") or {})
+    grid = spec.get("grid") or {}
+    keys = sorted(grid)
+    return [{**params, **dict(zip(keys, values))} for values in itertools.product(*(grid[k] for k in keys))]
