@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # What a run of the workflow needs from the repository: tracked files only, no results or caches.
-WORKFLOW_PARTS = ("Snakefile", "config.yaml", "profiles", "workflow", "scripts", "envs", "data/snapshots",
-                  "tests/config")
+WORKFLOW_PARTS = ("Snakefile", "config.yaml", "configs", "profiles", "workflow", "scripts", "envs",
+                  "data/snapshots", "tests/config")
 
 
 def copy_workflow(repository: Path, destination: Path) -> Path:

@@ -2,9 +2,11 @@
 
 import gzip
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from physbench.chaos.loader import TrajectoryFileError, load_benchmark_json, read_benchmark_json, write_benchmark_json
 from physbench.chaos.study import forecast_job
@@ -87,3 +89,22 @@ def test_user_file_feeds_the_same_forecasters_and_metrics(tmp_path):
     assert len(read_parquet(tmp_path / "p.parquet")) > 0
     smape = metrics[(metrics["metric"] == "smape_1period") & (metrics["unit"] == "MyOscillator")]["value"]
     assert smape.isna().all()  # no known period: no period-based window
+
+
+def test_published_files_under_the_default_protocol_say_why_and_what_to_set(tmp_path):
+    """A file of 1,200-point series (the published benchmark's) cannot hold the default protocol's
+    windows: the job stops with the reason and a protocol that fits, instead of failing every system."""
+    path = tmp_path / "test_univariate__pts_per_period_100__periods_12.json"
+    write_benchmark_json(path, {name: {"dt": 0.1, "values": np.sin(0.1 * np.arange(1200) + k)}
+                                for k, name in enumerate(("A", "B"))})
+    protocol = yaml.safe_load(Path("config.yaml").read_text())["studies"]["chaos"]["protocol"]
+    settings = {"source": "json", "json_file": str(path), "protocol": protocol}
+    with pytest.raises(TrajectoryFileError) as err:
+        trajectories_job(settings, tmp_path / "t.parquet", tmp_path / "s.parquet")
+    message = str(err.value)
+    assert path.name in message and "at most 1200 points" in message and "more than 2100" in message
+    assert "train_points: 800 fits" in message and "dysts_benchmark" in message
+    assert not (tmp_path / "t.parquet").exists()
+    fitted = {**protocol, "n_origins": 1, "train_points": 800}  # the suggested fix runs every system
+    trajectories_job({**settings, "protocol": fitted}, tmp_path / "t.parquet", tmp_path / "s.parquet")
+    assert set(read_parquet(tmp_path / "s.parquet")["status"]) == {"ok"}

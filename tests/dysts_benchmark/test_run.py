@@ -24,29 +24,40 @@ def test_forecast_works_in_series_units_and_linear_ar_continues_a_sine():
 
 
 def test_selection_uses_only_the_train_series(monkeypatch):
-    seen = []
-    original = run.forecast
+    fitted, scaled = [], []
+    make, scale = run.make_forecaster, run._scale
 
-    def spy(kind, params, fit, horizon):
-        seen.append((params["lags"], fit[0]))
-        return original(kind, params, fit, horizon)
+    def spy_make(kind, params):
+        fitted.append(params["lags"])
+        return make(kind, params)
 
-    monkeypatch.setattr(run, "forecast", spy)
+    def spy_scale(fit):
+        scaled.append(fit[0])
+        return scale(fit)
+
+    monkeypatch.setattr(run, "make_forecaster", spy_make)
+    monkeypatch.setattr(run, "_scale", spy_scale)
     train, test = sine(offset=3.0), sine(offset=5.0)
     spec = {"forecaster": "linear_ar", "params": {"alpha": 1e-12}, "grid": {"lags": [1, 3]}}
     row = run.run_system("S", "linear_ar", spec, train, test)
-    selection = [s for s in seen if s[1] == train[0]]
-    scoring = [s for s in seen if s[1] == test[0]]
-    assert sorted(s[0] for s in selection) == [1, 3] and len(scoring) == 1
-    assert json.loads(row["params"])["lags"] == 3 and row["smape"] < 1e-4 and not row["hit_clip"]
+    assert fitted == [1, 3, 3]  # both candidates on the train series, then the chosen one on the test series
+    first_test = scaled.index(test[0])  # the test series is standardised only after selection ended
+    assert first_test > 0 and set(scaled[:first_test]) == {train[0]} and set(scaled[first_test:]) == {test[0]}
+    assert json.loads(row["params"])["lags"] == 3 and row["smape"] < 1e-4 and not row["diverged"]
+
+
+def test_free_run_origins_spread_over_the_fit_segment():
+    assert run._origins(1000, 100, 4) == [280, 460, 640, 820, 1000]
+    assert run._origins(1000, 100, 0) == [1000] and run._origins(50, 100, 4) == [50]
 
 
 def test_diverging_forecast_falls_back():
     grow = 1.0 + np.exp(0.01 * np.arange(120))  # an exponential, learned exactly, leaves +-10 sd when iterated
     spec = {"forecaster": "linear_ar", "params": {"lags": 1, "alpha": 1e-12}}
-    row = run.run_system("S", "linear_ar", spec, grow, grow, clip_sd=0.5)
-    assert row["hit_clip"] and row["fallback"] and json.loads(row["params"]) == {"fallback": "mean"}
-    ranked = run.rank_candidates("linear_ar", grid_candidates({**spec, "grid": {"lags": [1, 2]}}), grow, clip_sd=0.5)
+    row = run.run_system("S", "linear_ar", spec, grow, grow, run.Stability(clip_sd=0.5))
+    assert row["diverged"] and row["fallback"] and json.loads(row["params"]) == {"fallback": "mean"}
+    ranked = run.rank_candidates("linear_ar", grid_candidates({**spec, "grid": {"lags": [1, 2]}}), grow,
+                                 run.Stability(clip_sd=0.5))
     assert ranked == []
 
 
@@ -68,7 +79,7 @@ def test_leaderboard_counts_wins_and_pairs_systems():
     ours = pd.DataFrame({"system": systems + ["Extra"], "model": "good", "source": "physbench",
                          "smape": np.r_[theirs - 10 * (np.arange(30) < 25) + 5 * (np.arange(30) >= 25), 0.0],
                          "mae": 1.0, "mse": 1.0, "fit_seconds": 0.1, "forecast_seconds": 0.2, "select_seconds": 0.0,
-                         "hit_clip": False, "fallback": False, "params": "{}"})
+                         "diverged": False, "fallback": False, "params": "{}"})
     table = leaderboard.per_system_table([ours], reference)
     assert len(table) == 61 and set(table["source"]) == {"physbench", "published"}
     result = leaderboard.compare(table, "good", "NBEATSModel")

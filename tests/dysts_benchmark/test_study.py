@@ -4,6 +4,7 @@ import gzip
 import json
 
 import numpy as np
+import pandas as pd
 
 from physbench.dysts_benchmark import protocol, study
 from physbench.io import read_parquet
@@ -38,3 +39,17 @@ def test_model_and_leaderboard_jobs(tmp_path):
     assert json.loads((tmp_path / "summary.json").read_text()) == summary
     per_system = read_parquet(tmp_path / "per_system.parquet")
     assert set(per_system["source"]) == {"physbench", "published"} and len(per_system) == 6
+
+
+def test_leaderboard_without_a_reference_file(tmp_path):
+    """Files of a resolution without published results: our forecasters alone, no comparisons."""
+    rows = pd.DataFrame({"system": ["A", "B"], "model": "ar", "source": "physbench", "smape": [10.0, 30.0],
+                         "mae": 1.0, "mse": 1.0, "fit_seconds": 0.1, "forecast_seconds": 0.1, "select_seconds": 0.1,
+                         "diverged": False, "fallback": False, "params": "{}"})
+    rows.to_parquet(tmp_path / "rows.parquet")
+    paths = [tmp_path / name for name in ("per_system.parquet", "medians.parquet", "comparisons.parquet",
+                                          "summary.json", "leaderboard.png")]
+    summary = study.leaderboard_job([tmp_path / "rows.parquet"], None, {"bootstrap_resamples": 100}, *paths)
+    assert summary["baseline"] is None and summary["baseline_median_smape"] is None and summary["n_systems"] == 2
+    assert summary["best_model"] == "ar" and summary["best_median_smape"] == 20.0
+    assert len(read_parquet(paths[2])) == 0

@@ -37,6 +37,30 @@ rule dysts_benchmark_forecast:
         "../../scripts/dysts_benchmark_forecast.py"
 
 
+rule dysts_benchmark_generate:
+    input:
+        systems_from=DYSTS["generate"]["systems_from"],
+    output:
+        train=f"{DYSTS_GENERATED}/train_univariate__pts_per_period_{{ppp}}__periods_{{periods}}.json.gz",
+        test=f"{DYSTS_GENERATED}/test_univariate__pts_per_period_{{ppp}}__periods_{{periods}}.json.gz",
+    log:
+        "logs/dysts_benchmark/generate_{ppp}_{periods}.log",
+    benchmark:
+        "results/benchmarks/dysts_benchmark/generate_{ppp}_{periods}.tsv"
+    wildcard_constraints:
+        ppp="[1-9][0-9]*",
+        periods="[1-9][0-9]*",
+    conda:
+        conda_env("chaos")
+    threads: 2
+    params:
+        systems=DYSTS["systems"],
+        settings={k: v for k, v in DYSTS["generate"].items() if k != "systems_from"},
+        code=script_code("dysts_benchmark_generate"),
+    script:
+        "../../scripts/dysts_benchmark_generate.py"
+
+
 rule dysts_benchmark_aggregate:
     input:
         metrics=dysts_job_outputs("metrics"),
@@ -57,7 +81,7 @@ rule dysts_benchmark_aggregate:
 rule dysts_benchmark_leaderboard:
     input:
         rows=dysts_job_outputs("rows"),
-        reference=DYSTS["reference_file"],
+        reference=DYSTS["reference_file"] or [],
         metrics="results/dysts_benchmark/metrics.parquet",
     output:
         per_system="results/dysts_benchmark/per_system.parquet",

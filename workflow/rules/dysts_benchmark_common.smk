@@ -3,11 +3,13 @@
 from physbench.chaos.forecasters import REGISTRY as DYSTS_FORECASTERS
 
 DYSTS = config["studies"]["dysts_benchmark"]
+# Train and test files integrated at other resolutions (rule dysts_benchmark_generate).
+DYSTS_GENERATED = "results/dysts_benchmark/generated"
 
 
 def dysts_settings():
     """The run settings every forecaster job uses (the dataset label, clipping, stability, systems)."""
-    keys = ("clip_sd", "free_run_factor", "systems")
+    keys = ("clip_sd", "free_run_factor", "origins", "systems", "points_per_period")
     return {
         "dataset": Path(DYSTS["test_file"]).name,
         **{key: DYSTS[key] for key in keys},

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from physbench.chaos.loader import load_benchmark_json
+from physbench.chaos.loader import TrajectoryFileError, load_benchmark_json
 from physbench.chaos.systems import integrate_systems, select_systems, tables, trajectory_length
 from physbench.io import write_parquet
 
@@ -37,10 +37,25 @@ def build_trajectories(settings: dict, workers: int = 1) -> tuple[pd.DataFrame, 
     systems.loc[short, "status"] = "failed"
     systems.loc[short, "reason"] = (f"trajectory too short for the protocol (needs more than "
                                     f"{last_origin(protocol)} points)")
+    if settings["source"] == "json" and short.all():
+        raise TrajectoryFileError(too_short_message(settings["json_file"], int(systems["n_points"].max()), protocol))
     failed = systems[systems["status"] != "ok"]
     log.info("%d systems ok, %d failed (%s) in %.1f s", len(systems) - len(failed), len(failed),
              ", ".join(failed["system"]), time.perf_counter() - start)
     return trajectories, systems
+
+
+def too_short_message(path: str, n_points: int, protocol: dict) -> str:
+    """Why no series of a user file fits the chaos protocol, and what to set instead."""
+    horizon = max(1, n_points // 6)
+    train = n_points - horizon - protocol["context_points"]
+    fix = (f"with n_origins: 1 and context_points: {protocol['context_points']}, train_points: {train} fits "
+           f"(a {horizon}-point horizon)" if train > 0 else "shorten protocol.context_points")
+    return (f"{path}: its series have at most {n_points} points, but studies.chaos.protocol needs more than "
+            f"{last_origin(protocol)} (train_points + context_points + (n_origins - 1) * origin_spacing_points) "
+            f"before the first forecast, so every system would fail. Set studies.chaos.protocol to fit the file "
+            f"({fix}), or run the dysts_benchmark study, which scores the published benchmark files by their own "
+            "protocol (fit on the first 5/6, forecast the rest).")
 
 
 def last_origin(protocol: dict) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,18 @@ PUBLISHED_SCORES = ("smape", "mae", "mse")
 
 class BenchmarkFileError(ValueError):
     """A file does not follow the published dysts benchmark format."""
+
+
+def points_per_period(path: str | os.PathLike) -> int:
+    """Points per dominant period of a file named in the published pattern (``..._pts_per_period_15__...``).
+
+    Raises :class:`BenchmarkFileError` naming the file and the fix when the name does not say it.
+    """
+    match = re.search(r"pts_per_period_(\d+)", os.path.basename(path))
+    if not match or int(match.group(1)) < 1:
+        raise BenchmarkFileError(f"{path}: the file name does not give the points per period (the published "
+                                 "pattern has 'pts_per_period_<n>'); set studies.dysts_benchmark.points_per_period")
+    return int(match.group(1))
 
 
 def read_series(path: str | os.PathLike) -> dict[str, np.ndarray]:

@@ -20,12 +20,14 @@ from physbench.dysts_benchmark.run import COLUMNS, SOURCE
 
 PUBLISHED = "published"
 BASELINE = "NBEATSModel"
+COMPARISON_COLUMNS = ("model", "against", "n_systems", "wins", "losses", "ties", "win_fraction", "median_difference",
+                      "wilcoxon_p")
 
 
 def published_rows(reference: Mapping[str, PublishedSystem]) -> pd.DataFrame:
     """Per-system rows (:data:`run.COLUMNS`) of every model in a published results file (no timings)."""
     rows = [{"system": name, "model": model, "source": PUBLISHED, **result.scores, "fit_seconds": math.nan,
-             "forecast_seconds": math.nan, "select_seconds": math.nan, "hit_clip": False, "fallback": False,
+             "forecast_seconds": math.nan, "select_seconds": math.nan, "diverged": False, "fallback": False,
              "params": None}
             for name, system in reference.items() for model, result in system.models.items()]
     return pd.DataFrame(rows, columns=list(COLUMNS))
@@ -33,7 +35,8 @@ def published_rows(reference: Mapping[str, PublishedSystem]) -> pd.DataFrame:
 
 def per_system_table(ours: Iterable[pd.DataFrame], reference: Mapping[str, PublishedSystem]) -> pd.DataFrame:
     """One row per (system, model): ours and the published ones, sorted by source, model and system."""
-    table = pd.concat([*ours, published_rows(reference)], ignore_index=True)
+    frames = [frame for frame in (*ours, published_rows(reference)) if len(frame)]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS))
     duplicated = table.duplicated(["system", "model", "source"])
     if duplicated.any():
         raise ValueError(f"duplicate (system, model, source) rows: {table.loc[duplicated, ['system', 'model']].values}")
@@ -64,11 +67,12 @@ def medians(table: pd.DataFrame, systems: Iterable[str] | None = None, n_resampl
     """Per (source, model): median sMAPE with a percentile-bootstrap 95 % interval, MAE, MSE and cost.
 
     ``systems`` restricts the systems (default: those of the published rows, so that every model
-    is summarised over the same systems). Seconds are per-system medians of fit, forecast and
-    selection, and their sum over systems.
+    is summarised over the same systems; every system when there are no published rows). Seconds
+    are per-system medians of fit, forecast and selection, and their sum over systems.
     """
     if systems is None:
-        systems = table.loc[table["source"] == PUBLISHED, "system"].unique()
+        published = table["source"] == PUBLISHED
+        systems = table.loc[published if published.any() else slice(None), "system"].unique()
     table = table[table["system"].isin(list(systems))]
     rows = []
     for (source, model), group in table.groupby(["source", "model"], sort=True):
@@ -80,7 +84,7 @@ def medians(table: pd.DataFrame, systems: Iterable[str] | None = None, n_resampl
                      "median_fit_seconds": _median(cost["fit_seconds"]),
                      "median_forecast_seconds": _median(cost["forecast_seconds"]),
                      "total_cpu_seconds": float(cost.sum().sum()) if cost.notna().any().any() else math.nan,
-                     "hit_clip": int(group["hit_clip"].sum())})
+                     "diverged": int(group["diverged"].sum())})
     return pd.DataFrame(rows).sort_values("median_smape", ignore_index=True)
 
 
@@ -94,4 +98,5 @@ def comparisons(table: pd.DataFrame) -> pd.DataFrame:
     """Every one of our models against every published model: wins, losses and paired p."""
     ours = sorted(table.loc[table["source"] == SOURCE, "model"].unique())
     theirs = sorted(table.loc[table["source"] == PUBLISHED, "model"].unique())
-    return pd.DataFrame([compare(table, model, other) for model in ours for other in theirs])
+    return pd.DataFrame([compare(table, model, other) for model in ours for other in theirs],
+                        columns=list(COMPARISON_COLUMNS))

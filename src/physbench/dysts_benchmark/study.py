@@ -9,17 +9,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from physbench.dysts_benchmark import leaderboard, run
-from physbench.dysts_benchmark.data import read_reference, read_series
+from physbench.dysts_benchmark.data import BenchmarkFileError, points_per_period, read_reference, read_series
 from physbench.dysts_benchmark.figures import leaderboard_figure
+from physbench.dysts_benchmark.generate import generate_files
 from physbench.io import read_parquet, write_json, write_parquet
 from physbench.metrics import metrics_frame, write_metrics
 from physbench.provenance import Provenance, sha256_file
+
+log = logging.getLogger(__name__)
 
 STUDY = "dysts_benchmark"
 METRIC_UNITS = {"smape": "percent_0_200", "mae": "system_units", "mse": "system_units_squared",
@@ -30,7 +34,7 @@ def metrics_rows(rows: pd.DataFrame, dataset: str, setting: str = "univariate") 
     """Per-system rows -> long-format metric rows (unit = system, split = test, fold = 0)."""
     return [{"study": STUDY, "dataset": dataset, "setting": setting, "unit": row.system, "model": row.model,
              "split": "test", "fold": 0, "metric": metric, "value": float(getattr(row, metric)),
-             "metric_unit": unit, "note": "hit_clip" if row.hit_clip else None}
+             "metric_unit": unit, "note": "diverged" if row.diverged else None}
             for row in rows.itertuples() for metric, unit in METRIC_UNITS.items()]
 
 
@@ -39,12 +43,14 @@ def model_job(train_path: str | os.PathLike, test_path: str | os.PathLike, model
     """Run ``spec`` ({forecaster, params, grid}) by the published protocol; write its rows and metrics.
 
     ``settings``: ``dataset`` (name in the metrics), optional ``clip_sd``, ``free_run_factor`` and
-    ``systems`` (a list restricting the run).
+    ``origins`` (:class:`run.Stability`), ``systems`` (a list restricting the run) and
+    ``points_per_period`` (default: from the file names; needed when the spec sets ``periods``).
     """
+    resolution = (files_points_per_period(train_path, test_path, settings.get("points_per_period"))
+                  if spec.get("periods") else None)
     train, test = read_series(train_path), read_series(test_path)
-    rows = run.run_model(model, spec, train, test, settings.get("systems"),
-                         settings.get("clip_sd", run.DEFAULT_CLIP_SD),
-                         settings.get("free_run_factor", run.DEFAULT_FREE_RUN_FACTOR))
+    rows = run.run_model(model, spec, train, test, settings.get("systems"), run.Stability.from_settings(settings),
+                         resolution)
     write_parquet(rows_path, rows)
     provenance = Provenance.for_job({"model": model, "spec": dict(spec), "settings": dict(settings)},
                                     sha256_file(test_path))
@@ -52,14 +58,41 @@ def model_job(train_path: str | os.PathLike, test_path: str | os.PathLike, model
     return rows
 
 
-def leaderboard_job(rows_paths: Sequence[str | os.PathLike], reference_path: str | os.PathLike, settings: Mapping,
-                    per_system_path, medians_path, comparisons_path, summary_path, figure_path) -> dict:
+def generate_job(systems_from: str | os.PathLike, systems: Sequence[str] | None, wildcards: Mapping,
+                 settings: Mapping, train_path, test_path, workers: int = 1) -> dict:
+    """Integrate ``systems`` (default: every system of the file ``systems_from``) at the resolution
+    of the ``ppp`` and ``periods`` wildcards and write the train and test files."""
+    names = list(systems) if systems else list(read_series(systems_from))
+    counts = generate_files(names, int(wildcards["ppp"]), int(wildcards["periods"]), dict(settings), train_path,
+                            test_path, workers)
+    log.info("wrote %(systems)d systems of %(points)d points (%(left_out)d left out)", counts)
+    return counts
+
+
+def files_points_per_period(train_path, test_path, configured: float | None = None) -> float:
+    """The points per period of both files: ``configured``, or read from their names (which must agree)."""
+    if configured is not None:
+        return float(configured)
+    train, test = points_per_period(train_path), points_per_period(test_path)
+    if train != test:
+        raise BenchmarkFileError(f"{train_path} has {train} points per period but {test_path} has {test}: "
+                                 "hyper-parameters chosen on one resolution do not carry over to another")
+    return float(test)
+
+
+def leaderboard_job(rows_paths: Sequence[str | os.PathLike], reference_path: str | os.PathLike | None,
+                    settings: Mapping, per_system_path, medians_path, comparisons_path, summary_path,
+                    figure_path) -> dict:
     """Combine our rows with the published ones and write the leaderboard files; returns the summary.
+
+    Without a reference file (files of a resolution the benchmark published no results for) the
+    leaderboard holds our forecasters alone.
 
     ``settings``: ``bootstrap_resamples``, ``seed``, optional ``baseline`` (default N-BEATS) and
     ``systems`` (the run's restriction: every model is then summarised over those systems only).
     """
-    table = leaderboard.per_system_table([read_parquet(p) for p in rows_paths], read_reference(reference_path))
+    reference = read_reference(reference_path) if reference_path else {}
+    table = leaderboard.per_system_table([read_parquet(p) for p in rows_paths], reference)
     medians = leaderboard.medians(table, systems=settings.get("systems"),
                                   n_resamples=settings.get("bootstrap_resamples", 2000), seed=settings.get("seed", 0))
     comparisons = leaderboard.comparisons(table)
@@ -70,13 +103,13 @@ def leaderboard_job(rows_paths: Sequence[str | os.PathLike], reference_path: str
     ours = medians[medians["source"] == run.SOURCE]
     best = ours.iloc[0] if len(ours) else None
     against = comparisons[comparisons["against"] == baseline].set_index("model")
-    summary = {"baseline": baseline, "n_systems": int(table.loc[table["source"] == "published", "system"].nunique()),
+    summary = {"baseline": baseline if reference else None, "n_systems": int(medians["n_systems"].max()),
                "best_model": None if best is None else best["model"],
                "best_median_smape": None if best is None else float(best["median_smape"]),
                "baseline_median_smape": float(medians.set_index("model").loc[baseline, "median_smape"])
                if baseline in set(medians["model"]) else None,
                "models": {row.model: {"median_smape": row.median_smape, "ci": [row.smape_ci_low, row.smape_ci_high],
-                                      "total_cpu_seconds": row.total_cpu_seconds, "hit_clip": row.hit_clip,
+                                      "total_cpu_seconds": row.total_cpu_seconds, "diverged": row.diverged,
                                       **({k: against.loc[row.model, k] for k in ("wins", "losses", "wilcoxon_p")}
                                          if row.model in against.index else {})}
                           for row in ours.itertuples()}}

@@ -28,11 +28,15 @@ CLIP = 1.0e3
 class Forecaster(Parameters):
     """Base class: subclasses set ``name``, implement ``fit`` and ``_predict``, and say how many
     past points they read (``context_points``), how many threads they use and their relative cost
-    (a fit plus one forecast, persistence = 1), which orders the jobs."""
+    (a fit plus one forecast, persistence = 1), which orders the jobs. ``length_params`` maps the
+    parameters that are lengths in points (washouts, tap spacings, time constants) to their type
+    (``int`` lengths are rounded): a study can set them in dominant periods instead
+    (:func:`lengths_in_points`)."""
 
     name: str
     threads: int = 1
     cost: float = 1.0
+    length_params: dict[str, type] = {}
 
     @property
     def context_points(self) -> int:
@@ -67,10 +71,39 @@ def make_forecaster(kind: str, params: dict | None = None) -> Forecaster:
                          f"{sorted(cls().get_params())}") from err
 
 
-def grid_candidates(spec: dict) -> list[dict]:
+def lengths_in_points(kind: str, periods: dict, points_per_period: float) -> dict[str, int | float | list]:
+    """Length parameters given in dominant periods -> points at a resolution (integer lengths rounded,
+    at least 1); a list of values (a grid axis) is converted value by value.
+
+    Raises ValueError naming the parameter when it is not one of the forecaster's ``length_params``.
+    """
+    allowed = REGISTRY[kind].length_params
+    unknown = sorted(set(periods) - set(allowed))
+    if unknown:
+        raise ValueError(f"forecaster {kind!r}: {unknown} cannot be set in periods; its length parameters are "
+                         f"{list(allowed)}")
+
+    def points(name, value):
+        value = float(value) * float(points_per_period)
+        return max(1, round(value)) if allowed[name] is int else value
+
+    return {name: [points(name, v) for v in value] if isinstance(value, list) else points(name, value)
+            for name, value in periods.items()}
+
+
+def grid_candidates(spec: dict, points_per_period: float | None = None) -> list[dict]:
     """Every parameter set of a forecaster spec: its ``params`` updated by each point of its ``grid``
-    (keys in sorted order; no grid: the params alone)."""
-    params = dict(spec.get("params") or {})
-    grid = spec.get("grid") or {}
+    (keys in sorted order; no grid: the params alone).
+
+    A spec's ``periods`` ({length parameter: dominant periods, or a list of them as a grid axis})
+    are converted to points at ``points_per_period`` and override ``params`` and ``grid``.
+    """
+    params, grid = dict(spec.get("params") or {}), dict(spec.get("grid") or {})
+    if spec.get("periods"):
+        if points_per_period is None:
+            raise ValueError(f"forecaster {spec['forecaster']!r} sets {sorted(spec['periods'])} in periods, but the "
+                             "series' points per period are unknown")
+        for name, value in lengths_in_points(spec["forecaster"], spec["periods"], points_per_period).items():
+            (grid if isinstance(value, list) else params)[name] = value
     keys = sorted(grid)
     return [{**params, **dict(zip(keys, values))} for values in itertools.product(*(grid[k] for k in keys))]

@@ -33,6 +33,7 @@ class DelayMap(Forecaster):
 
     taps: int
     spacing: int
+    length_params = {"spacing": int}
 
     @property
     def context_points(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -30,15 +31,21 @@ class EchoStateNetwork(Forecaster):
     r[t+1] = (1 - leak) r[t] + leak tanh(W r[t] + W_in u[t] + b), with W rescaled to
     ``spectral_radius``, W_in uniform in +-``input_scaling``, b uniform in +-``bias_scaling``.
     The reservoir is synchronised on the context (``washout`` points), then run in closed loop.
+    ``leak_time``, when set, gives the leak as the reservoir's time constant in points,
+    leak = 1 - exp(-1 / leak_time) (a leaky integrator sampled once per point), so that it can be
+    set in dominant periods and mean the same at every resolution.
     """
 
     name = "esn"
     cost = 10.0
+    length_params = {"washout": int, "leak_time": float}
 
     def __init__(self, size: int = 500, spectral_radius: float = 0.5, degree: int = 6, input_scaling: float = 0.5,
-                 bias_scaling: float = 1.0, leak: float = 1.0, alpha: float = 1e-8, washout: int = 100, seed: int = 0):
+                 bias_scaling: float = 1.0, leak: float = 1.0, leak_time: float | None = None, alpha: float = 1e-8,
+                 washout: int = 100, seed: int = 0):
         self.size, self.spectral_radius, self.degree, self.input_scaling = size, spectral_radius, degree, input_scaling
-        self.bias_scaling, self.leak, self.alpha, self.washout, self.seed = bias_scaling, leak, alpha, washout, seed
+        self.bias_scaling, self.leak, self.leak_time = bias_scaling, leak, leak_time
+        self.alpha, self.washout, self.seed = alpha, washout, seed
 
     @property
     def context_points(self) -> int:
@@ -54,6 +61,7 @@ class EchoStateNetwork(Forecaster):
         self.w_ = (_unit_reservoir(self.size, min(self.degree, self.size), self.seed) * self.spectral_radius).tocsr()
         self.w_in_ = rng.uniform(-self.input_scaling, self.input_scaling, (self.size, d))
         self.bias_ = rng.uniform(-self.bias_scaling, self.bias_scaling, self.size)
+        self.leak_ = float(self.leak) if self.leak_time is None else -math.expm1(-1.0 / float(self.leak_time))
         states = self._drive(train[None])[0]  # states[t] = reservoir after reading u[t]
         t = np.arange(min(self.washout, n - 2), n - 1)
         features = self._readout_features(train[t], states[t])
@@ -62,7 +70,7 @@ class EchoStateNetwork(Forecaster):
 
     def _update(self, r, u):
         """r: (size, B), u: (B, d) -> next reservoir state (size, B)."""
-        leak = self.leak
+        leak = self.leak_
         pre = self.w_ @ r + self.w_in_ @ u.T + self.bias_[:, None]
         return (1 - leak) * r + leak * np.tanh(pre) if leak != 1 else np.tanh(pre)
 

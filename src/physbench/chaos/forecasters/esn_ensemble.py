@@ -19,12 +19,15 @@ class EchoStateEnsemble(Forecaster):
 
     name = "esn_ensemble"
     cost = 50.0
+    length_params = EchoStateNetwork.length_params
 
     def __init__(self, members: int = 5, size: int = 500, spectral_radius: float = 0.5, degree: int = 6,
-                 input_scaling: float = 0.5, bias_scaling: float = 1.0, leak: float = 1.0, alpha: float = 1e-8,
-                 washout: int = 100, clip: float = 10.0, feedback: str = "median", seed: int = 0):
+                 input_scaling: float = 0.5, bias_scaling: float = 1.0, leak: float = 1.0,
+                 leak_time: float | None = None, alpha: float = 1e-8, washout: int = 100, clip: float = 10.0,
+                 feedback: str = "median", seed: int = 0):
         self.members, self.size, self.spectral_radius, self.degree = members, size, spectral_radius, degree
         self.input_scaling, self.bias_scaling, self.leak, self.alpha = input_scaling, bias_scaling, leak, alpha
+        self.leak_time = leak_time
         self.washout, self.clip, self.feedback, self.seed = washout, clip, feedback, seed
 
     @property
