@@ -41,6 +41,11 @@ def test_gzip_detected_by_content_not_name(tmp_path):
     ({"dt": -1, "values": [1, 2]}, "positive"),
     ({"dt": 1, "values": [[1, 2], [3]]}, "values"),
     ({"dt": 1, "values": [1, 2], "time": [0]}, "'time'"),
+    ({"dt": True, "values": [1, 2]}, "positive finite"),
+    ({"dt": float("inf"), "values": [1, 2]}, "positive finite"),
+    ({"dt": 0.1, "values": [1, 2, 3], "time": [0, 0.1, 5]}, "not spaced by 'dt'"),
+    ({"dt": 1, "values": [[], []]}, "non-empty lists"),
+    ({"dt": 1, "values": [1e308, -1e308, 1e308]}, "overflows"),
 ])
 def test_malformed_entries_name_system_and_field(tmp_path, entry, message):
     path = tmp_path / "bad.json"
@@ -108,3 +113,24 @@ def test_published_files_under_the_default_protocol_say_why_and_what_to_set(tmp_
     fitted = {**protocol, "n_origins": 1, "train_points": 800}  # the suggested fix runs every system
     trajectories_job({**settings, "protocol": fitted}, tmp_path / "t.parquet", tmp_path / "s.parquet")
     assert set(read_parquet(tmp_path / "s.parquet")["status"]) == {"ok"}
+
+
+def test_names_are_matched_against_the_dysts_flows_and_shown_literally(tmp_path):
+    """``DynSys`` and ``__loader__`` are attributes of dysts.flows, not flows: no metadata, no crash;
+    a name with TeX markup is drawn as text."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from physbench.chaos.figures import panels_figure
+
+    path = tmp_path / "s.json"
+    names = ("DynSys", "__loader__", "$x^$")
+    write_benchmark_json(path, {name: {"dt": 0.1, "values": np.sin(np.arange(50) * 0.1)} for name in names})
+    records = {r.system: r for r in load_benchmark_json(path)}
+    assert set(records) == set(names) and all(np.isnan(records[n].metadata["lyapunov_max"]) for n in names)
+    panels = pd.DataFrame({"system": "$x^$", "setting": "univariate", "channel": 0, "model": "esn",
+                           "lyapunov_time": np.arange(5.0), "truth": np.ones(5), "forecast": np.ones(5)})
+    figure = panels_figure(panels, ["$x^$"], ["esn"])
+    figure.savefig(tmp_path / "panels.png")  # mathtext would raise on the unbalanced markup
+    assert figure.axes[0].get_title().startswith("$x^$")
+    plt.close(figure)

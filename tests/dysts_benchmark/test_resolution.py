@@ -72,3 +72,19 @@ def test_files_at_15_points_per_period_run_with_the_same_configuration(tmp_path)
     assert len(rows) == 3 and np.all(np.isfinite(rows["smape"]))
     assert {json.loads(p)["spacing"] for p in rows["params"]} == {1}  # 0.01 periods -> 1 point
     assert run.total_seconds(rows) > 0
+
+
+def test_a_blown_up_integration_is_left_out_of_both_files(tmp_path, monkeypatch):
+    from physbench.chaos.systems import Integration
+    from physbench.dysts_benchmark import generate
+
+    def integrate(names, n_points, settings, workers=1):
+        big = 1e308 if settings["ic_perturbation"] else 1.0  # the test IC blows up
+        return [Integration(name, np.r_[1.0, -1.0][np.arange(n_points) % 2, None] * (big if name == "B" else 1.0),
+                            0.1, {}) for name in names]
+
+    monkeypatch.setattr(generate, "integrate_systems", integrate)
+    config = yaml.safe_load(Path("config.yaml").read_text())["studies"]["dysts_benchmark"]["generate"]
+    counts = generate.generate_files(["A", "B"], 15, 2, config, tmp_path / "train.json", tmp_path / "test.json")
+    assert counts == {"systems": 1, "left_out": 1, "points": 30}
+    assert set(read_series(tmp_path / "train.json")) == set(read_series(tmp_path / "test.json")) == {"A"}

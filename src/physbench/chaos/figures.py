@@ -73,7 +73,7 @@ def panels_figure(panels: pd.DataFrame, systems: list[str], models: list[str]):
             low, high = np.percentile(truth["truth"], [0, 100])
             pad = 0.3 * (high - low + 1e-12)
             ax.set_ylim(low - pad, high + pad)
-            ax.set_title(f"{system}, {setting}, x0")
+            ax.set_title(f"{system}, {setting}, x0", parse_math=False)  # names shown literally, not as TeX
             ax.set_xlabel("time (Lyapunov times)")
     axes[0, -1].legend(fontsize=7, loc="upper right")
     fig.tight_layout()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from physbench.chaos.systems import Integration, _quiet_import, system_metadata
+from physbench.chaos.systems import Integration, _quiet_import, available_systems, system_metadata
 
 
 class TrajectoryFileError(ValueError):
@@ -57,16 +57,28 @@ def read_benchmark_json(path: str | os.PathLike) -> dict[str, dict]:
             raise TrajectoryFileError(f"{where}: field 'values' must be numbers or equal-length lists ({err})") from err
         if values.ndim == 1:
             values = values[:, None]
-        if values.ndim != 2 or len(values) < 2:
-            raise TrajectoryFileError(f"{where}: field 'values' must be a list of numbers or of lists, length >= 2")
+        if values.ndim != 2 or len(values) < 2 or values.shape[1] == 0:
+            raise TrajectoryFileError(f"{where}: field 'values' must be a list of numbers or of non-empty lists, "
+                                      "length >= 2")
         if not np.all(np.isfinite(values)):
             raise TrajectoryFileError(f"{where}: field 'values' holds non-finite numbers")
+        with np.errstate(over="ignore", invalid="ignore"):
+            spread = values.std(axis=0)
+        if not np.all(np.isfinite(spread)):
+            raise TrajectoryFileError(f"{where}: field 'values' is too large to standardise (its standard deviation "
+                                      "overflows); rescale the series")
         dt = entry["dt"]
-        if not isinstance(dt, (int, float)) or not dt > 0:
-            raise TrajectoryFileError(f"{where}: field 'dt' must be a positive number, got {dt!r}")
-        times = np.asarray(entry.get("time", np.arange(len(values)) * dt), dtype=float)
+        if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not 0 < dt < math.inf:
+            raise TrajectoryFileError(f"{where}: field 'dt' must be a positive finite number, got {dt!r}")
+        try:
+            times = np.asarray(entry.get("time", np.arange(len(values)) * dt), dtype=float)
+        except (TypeError, ValueError) as err:
+            raise TrajectoryFileError(f"{where}: field 'time' must be a list of numbers ({err})") from err
         if times.shape != (len(values),):
             raise TrajectoryFileError(f"{where}: field 'time' has {times.size} entries for {len(values)} values")
+        if not np.allclose(np.diff(times), dt, rtol=1e-3, atol=0):
+            raise TrajectoryFileError(f"{where}: field 'time' is not spaced by 'dt' = {dt!r} (steps from "
+                                      f"{np.diff(times).min():g} to {np.diff(times).max():g}); fix either field")
         out[name] = {"dt": float(dt), "time": times, "values": values}
     return out
 
@@ -87,11 +99,12 @@ def write_benchmark_json(path: str | os.PathLike, systems: dict[str, dict]) -> N
 def load_benchmark_json(path: str | os.PathLike) -> list[Integration]:
     """Read a benchmark file into the same records the integrator produces (status "ok")."""
     flows = _quiet_import().flows
+    known_flows = set(available_systems())  # names, not attributes: dysts.flows also holds DynSys, __loader__
     records = []
     for name, entry in read_benchmark_json(path).items():
         meta = {"delay": False, "dimension": entry["values"].shape[1], "lyapunov_max": math.nan,
                 "period": math.nan, "kaplan_yorke_dimension": math.nan, "correlation_dimension": math.nan}
-        if hasattr(flows, name):
+        if name in known_flows:
             known = system_metadata(getattr(flows, name)())
             meta.update({k: known[k] for k in ("lyapunov_max", "period", "kaplan_yorke_dimension",
                                                "correlation_dimension", "delay")})

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import os
 
+import numpy as np
+
 from physbench.chaos.loader import write_benchmark_json
 from physbench.chaos.systems import integrate_systems
 
@@ -46,6 +48,12 @@ def generate_files(systems: list[str], points_per_period: int, periods: int, set
         log.info("%s file: integrating %d systems, %d points each", split, len(systems), n_points)
         records[split] = {r.system: r for r in integrate_systems(
             systems, n_points, integration_settings(settings, points_per_period, split), workers=workers)}
+    for split in records:  # a blown-up integration cannot be standardised: left out like a failed one
+        for record in records[split].values():
+            with np.errstate(over="ignore", invalid="ignore"):
+                blown_up = record.status == "ok" and not np.isfinite(np.std(record.values[:, 0]))
+            if blown_up:
+                record.status, record.reason = "failed", f"{split} series too large to standardise"
     ok = [s for s in systems if all(records[split][s].status == "ok" for split in records)]
     for name in sorted(set(systems) - set(ok)):
         log.warning("%s left out: %s", name, "; ".join(r[name].reason for r in records.values() if r[name].reason))
