@@ -22,16 +22,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.stats import wilcoxon
 
 from physbench.io import write_bytes, write_parquet
-from physbench.metrics import KEY_COLUMNS, read_metrics, validate_metrics
+from physbench.metrics import KEY_COLUMNS, MetricsSchemaError, read_metrics, validate_metrics
 from physbench.report import html
 
 log = logging.getLogger(__name__)
 
 GROUP_COLUMNS = ["study", "dataset", "setting", "model", "split", "metric"]
 DEFAULT_IGNORE = ("*_seconds",)  # timings differ between any two runs
+TABLE_COLUMNS = (*GROUP_COLUMNS, "metric_unit", "status", "flagged", "mean_a", "mean_b", "diff", "rel_diff",
+                 "max_abs_diff", "n_pairs", "n_changed", "n_failed_a", "n_failed_b", "n_failure_changes", "n_only_a",
+                 "n_only_b", "wilcoxon_statistic", "p_value", "significant")
 
 
 class CompareError(ValueError):
@@ -63,7 +67,19 @@ def read_directory(path: str | os.PathLike, studies: Sequence[str] | None = None
     if not files:
         raise CompareError(f"{path}: no metrics found (looked for results/<study>/metrics.parquet and "
                            "results/metrics.parquet); pass a run directory, its results/ directory or a metrics file")
-    return Version(str(path), _select(_concat([read_metrics(f) for f in files]), studies), tuple(map(str, files)))
+    return Version(str(path), _select(_concat([_read_file(f) for f in files]), studies), tuple(map(str, files)))
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    """One metrics file, or a :class:`CompareError` naming it (not Parquet, truncated, wrong schema)."""
+    try:
+        return read_metrics(path)
+    except MetricsSchemaError as err:
+        raise CompareError(f"{err}; it does not follow the metrics schema (physbench.metrics): rebuild it with "
+                           "snakemake") from None
+    except (OSError, pa.ArrowException) as err:
+        raise CompareError(f"{path}: not a readable Parquet file ({err}); it may be truncated or not a metrics "
+                           "file: rebuild it with snakemake, or restore it with `dvc checkout`") from None
 
 
 def read_revision(rev: str, repo: str | os.PathLike = ".", studies: Sequence[str] | None = None) -> Version:
@@ -89,7 +105,7 @@ def read_revision(rev: str, repo: str | os.PathLike = ".", studies: Sequence[str
         except Exception as err:
             raise CompareError(f"revision {rev!r}: cannot read {file} ({err}); its DVC object may be missing from "
                                f"the cache: run `dvc fetch --rev {rev}` or `dvc pull`") from err
-        frames.append(validate_metrics(frame, source=f"{rev}:{file}"))
+        frames.append(_validated(frame, f"{rev}:{file}"))
     return Version(rev, _select(_concat(frames), studies), tuple(files))
 
 
@@ -99,7 +115,14 @@ def read_version(spec: str, repo: str | os.PathLike = ".", studies: Sequence[str
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    return validate_metrics(pd.concat(frames, ignore_index=True), source="metrics to compare")
+    return _validated(pd.concat(frames, ignore_index=True), "metrics to compare")
+
+
+def _validated(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    try:
+        return validate_metrics(frame, source=source)
+    except MetricsSchemaError as err:
+        raise CompareError(f"{err}; it does not follow the metrics schema (physbench.metrics)") from None
 
 
 def _select(frame: pd.DataFrame, studies: Sequence[str] | None) -> pd.DataFrame:
@@ -127,9 +150,7 @@ def compare_metrics(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = 0.01
     merged["metric_unit"] = merged["metric_unit_a"].fillna(merged["metric_unit_b"])
     rows = [_group_row(group_key, group, threshold, abs_tol, alpha, ignore)
             for group_key, group in merged.groupby(GROUP_COLUMNS, sort=True)]
-    table = pd.DataFrame(rows)
-    if table.empty:
-        table = pd.DataFrame(columns=[*GROUP_COLUMNS, "metric_unit", "status", "flagged"])
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).astype({"flagged": bool, "significant": bool})
     return table, one_sided
 
 

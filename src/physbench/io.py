@@ -7,6 +7,7 @@ renamed into place, so a killed job never leaves a truncated file that a later r
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -20,9 +21,16 @@ import pyarrow.parquet as pq
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success."""
+    """Yield a temporary path beside ``path``; fsync it and rename it onto ``path`` only on success.
+
+    Temporary files are named ``.<name>.<random>.tmp`` (ignored by DVC, see ``.dvcignore``); those
+    a killed earlier write of the same output left behind are removed first (Snakemake never runs
+    two jobs writing one output).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
@@ -31,6 +39,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp.chmod(0o666 & ~umask)  # mkstemp creates 0600; outputs get the usual permissions
     try:
         yield tmp
+        with open(tmp, "rb+") as written:  # on disk before the rename makes it visible
+            os.fsync(written.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -155,3 +155,29 @@ def test_revision_against_working_tree_directory_and_exit_status(versioned_repo,
     assert set(table.loc[table["flagged"], "model"]) == {"xgboost"}
     assert main(["compare", "v2", str(versioned_repo / "results"), "--repo", str(versioned_repo), "--out",
                  str(tmp_path / "same"), "--fail-on-change"]) == 0
+
+
+@pytest.mark.parametrize("name, write, message", [
+    ("truncated", lambda p, good: p.write_bytes(good.read_bytes()[:500]), "not a readable Parquet file"),
+    ("empty", lambda p, good: p.write_bytes(b""), "not a readable Parquet file"),
+    ("text", lambda p, good: p.write_text("study,value\n"), "not a readable Parquet file"),
+    ("schema", lambda p, good: pd.DataFrame({"a": [1]}).to_parquet(p), "metrics schema"),
+    ("duplicates", lambda p, good: pd.concat([pd.read_parquet(good)] * 2).to_parquet(p), "duplicate metric key"),
+])
+def test_unreadable_metrics_exit_2_naming_the_file(tmp_path, capsys, name, write, message):
+    good = tmp_path / "good/results/toy/metrics.parquet"
+    write_metrics(study_metrics("toy"), good)
+    bad = tmp_path / name / "results/toy/metrics.parquet"
+    bad.parent.mkdir(parents=True)
+    write(bad, good)
+    assert main(["compare", str(tmp_path / "good"), str(tmp_path / name), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert str(bad) in error and message in error and "Traceback" not in error
+
+
+def test_two_empty_result_sets_compare_to_nothing(tmp_path, capsys):
+    for side in ("a", "b"):
+        write_metrics(study_metrics("toy").iloc[:0], tmp_path / side / "results/toy/metrics.parquet")
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out")]) == 0
+    assert "(0 rows)" in capsys.readouterr().out
+    assert len(pd.read_parquet(tmp_path / "out/comparison.parquet")) == 0

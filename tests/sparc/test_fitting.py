@@ -112,3 +112,14 @@ def test_predict_is_in_the_published_frame(real_galaxy):
     assert frame["vhalo_kms"].to_numpy() == pytest.approx(halo * projection)
     smooth = fitter.predict(np.array([1.0, 5.0]))
     assert smooth["vmodel_kms"].notna().all()
+
+
+@pytest.mark.parametrize("kind", ["baryons", "burkert"])
+def test_a_fit_at_the_penalty_is_failed_not_a_finite_chi2(real_galaxy, kind):
+    """Inclination 0 makes every model undefined (the objective's penalty): no chi2, a failed fit."""
+    edge_on = Galaxy(real_galaxy.name, real_galaxy.curve, real_galaxy.distance_mpc, real_galaxy.distance_err_mpc,
+                     0.0, real_galaxy.inclination_err_deg)
+    fixed = PriorSettings(free_upsilon=False, free_distance=False, free_inclination=False)
+    result = RotationCurveFit(make_halo(kind), fixed, OptimiserSettings(popsize=5, maxiter=5, n_starts=1)).fit(
+        edge_on).result_
+    assert math.isnan(result.chi2) and not result.converged and "undefined" in result.message

@@ -29,7 +29,8 @@ from scipy.optimize import differential_evolution, minimize
 from physbench.sparc.data import RotationCurve
 from physbench.sparc.halos import HaloModel
 
-PENALTY = 1e30
+PENALTY = 1e30  # -2 ln posterior where the model is undefined (e.g. distance or inclination 0)
+NOT_FINITE = "the model is undefined at every parameter value tried (e.g. distance or inclination 0): no chi2"
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,11 @@ class RotationCurveFit:
 
         if not names:  # nothing free (baryons only, nuisance fixed): evaluate, do not optimise
             total, chi2 = self._objective(np.zeros((0, 1)), names, galaxy, means, sigmas, arrays)
-            self.result_ = FitResult(galaxy.name, self.model_name, [], np.zeros(0), np.zeros(0), [], float(chi2[0]),
-                                     float(total[0]), len(galaxy.curve), True, [], time.perf_counter() - start, "")
+            failed = chi2[0] >= PENALTY
+            self.result_ = FitResult(galaxy.name, self.model_name, [], np.zeros(0), np.zeros(0), [],
+                                     math.nan if failed else float(chi2[0]), math.nan if failed else float(total[0]),
+                                     len(galaxy.curve), not failed, [], time.perf_counter() - start,
+                                     NOT_FINITE if failed else "")
             return self
         rng = np.random.default_rng(opt.seed)
         de = differential_evolution(vector, bounds, popsize=opt.popsize, maxiter=opt.maxiter, tol=opt.tol,
@@ -257,12 +261,15 @@ class RotationCurveFit:
         x = best.x if best.fun <= de.fun else np.clip(de.x, lo, hi)
         value = min(best.fun, de.fun)
         chi2 = float(self._objective(x[:, None], names, galaxy, means, sigmas)[1][0])
-        converged = (bool(best.success) or agreeing >= 2) and value < PENALTY
+        finite = value < PENALTY and chi2 < PENALTY
+        converged = (bool(best.success) or agreeing >= 2) and finite
+        if not finite:  # the penalty is no chi^2: the fit failed
+            chi2 = value = math.nan
         span = hi - lo
         at_bound = [n for n, v, a, b, w in zip(names, x, lo, hi, span)
                     if v - a < opt.bound_fraction * w or b - v < opt.bound_fraction * w]
         errors = self._errors(x, lo, hi, names, galaxy, means, sigmas)
-        message = "" if converged else f"local optimiser: {best.message}"
+        message = "" if converged else NOT_FINITE if not finite else f"local optimiser: {best.message}"
         if at_bound:
             message = (message + "; " if message else "") + f"at bound: {', '.join(at_bound)}"
         self.result_ = FitResult(galaxy.name, self.model_name, names, x, errors, bounds, chi2, float(value),
