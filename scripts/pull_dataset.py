@@ -1,7 +1,7 @@
 """Snakemake entry point: pull one dataset into data/raw/<dataset>/ (see physbench.data.pull)."""
 
 from physbench import logs
-from physbench.data.pull import pull_dataset
+from physbench.data.pull import DownloadLimits, pull_dataset
 
 logs.setup(snakemake.log[0])
 pull_dataset(
@@ -9,5 +9,5 @@ pull_dataset(
     snakemake.params.spec,
     source=snakemake.params.source,
     out_dir=f"data/raw/{snakemake.params.dataset}",
-    retries=snakemake.params.retries,
+    limits=DownloadLimits(**snakemake.params.limits),
 )

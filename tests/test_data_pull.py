@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from physbench.data.manifest import write_manifest
-from physbench.data.pull import DataError, pull_dataset
+from physbench.data.pull import DataError, DownloadLimits, download, pull_dataset
 
 PAYLOAD = b"a,b\n1,2\n"
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
@@ -77,7 +77,8 @@ class _Server:
                 answers = outer.routes[self.path]
                 body, declared = answers[min(outer.hits[self.path], len(answers)) - 1]
                 self.send_response(200)
-                self.send_header("Content-Length", str(declared if declared is not None else len(body)))
+                if declared != "none":  # "none": no Content-Length, the body ends when the connection closes
+                    self.send_header("Content-Length", str(declared if declared is not None else len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -109,7 +110,7 @@ def test_upstream_zip_member_and_retry_after_truncation(tmp_path, monkeypatch):
     try:
         spec = dataset(tmp_path, url=f"{server.url}/data.zip", member="table.csv")
         spec["upstream"]["sub/plain.txt"].update(url=f"{server.url}/data.zip", archive_member="{name}")
-        pull_dataset("demo", spec, "upstream", tmp_path / "raw", retries=3)
+        pull_dataset("demo", spec, "upstream", tmp_path / "raw", DownloadLimits(retries=3))
     finally:
         server.close()
     assert (tmp_path / "raw/table.csv").read_bytes() == PAYLOAD
@@ -135,7 +136,49 @@ def test_download_failure_is_retried_then_reported(tmp_path, monkeypatch):
     try:
         spec = dataset(tmp_path, url=f"{server.url}/x")
         with pytest.raises(DataError, match="after 3 attempts"):
-            pull_dataset("demo", spec, "upstream", tmp_path / "raw", retries=3)
+            pull_dataset("demo", spec, "upstream", tmp_path / "raw", DownloadLimits(retries=3))
     finally:
         server.close()
     assert server.hits["/x"] == 3
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_download_over_the_size_cap_stops_at_once(declared):
+    """A declared or streamed body over the cap is refused without retrying (data.max_download_mb)."""
+    server = _Server({"/big": [(b"x" * 5000, None if declared else "none")]})
+    try:
+        with pytest.raises(DataError, match="more than the 1,000 bytes allowed"):
+            download(f"{server.url}/big", DownloadLimits(retries=3, max_bytes=1000))
+    finally:
+        server.close()
+    assert server.hits["/big"] == 1
+
+
+def test_downloads_have_an_overall_deadline(monkeypatch):
+    clock = iter(range(0, 10_000, 100))  # every look at the clock is 100 s later
+    monkeypatch.setattr("physbench.data.pull.time.monotonic", lambda: next(clock))
+    server = _Server({"/slow": [(b"data", None)]})
+    try:
+        with pytest.raises(DataError, match="within 150 s"):
+            download(f"{server.url}/slow", DownloadLimits(retries=3, deadline_s=150))
+    finally:
+        server.close()
+
+
+def test_a_zip_member_over_the_cap_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    read = zipfile.ZipFile.read
+    monkeypatch.setattr("zipfile.ZipFile.read", lambda archive, name, *args: pytest.fail("the member was read")
+                        if name == "table.csv" else read(archive, name, *args))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:  # 5,000 bytes packed into ~130
+        archive.writestr("table.csv", b"y" * 5000)
+        archive.writestr("plain.txt", b"plain\n")
+    server = _Server({"/data.zip": [(buffer.getvalue(), None)]})
+    try:
+        spec = dataset(tmp_path, url=f"{server.url}/data.zip", member="table.csv")
+        spec["upstream"]["sub/plain.txt"].update(url=f"{server.url}/data.zip", archive_member="{name}")
+        with pytest.raises(DataError, match="member table.csv would extract to 5,000 bytes"):
+            pull_dataset("demo", spec, "upstream", tmp_path / "raw", DownloadLimits(max_bytes=4000))
+    finally:
+        server.close()
+    assert not (tmp_path / "raw").exists()

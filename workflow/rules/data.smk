@@ -27,7 +27,11 @@ for _dataset, _spec in config["datasets"].items():
             dataset=_dataset,
             spec=_spec,
             source=config["data"]["source"],
-            retries=config["data"]["download_retries"],
+            limits={
+                "retries": config["data"]["download_retries"],
+                "max_bytes": int(config["data"]["max_download_mb"] * 2**20),
+                "deadline_s": config["data"]["download_deadline_s"],
+            },
             code=script_code("pull_dataset"),
         script:
             "../../scripts/pull_dataset.py"

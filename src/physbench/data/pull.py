@@ -3,9 +3,9 @@
 A dataset is declared in ``config.yaml`` (``datasets.<name>``): its manifest lists the files with
 their sha256 and vendored copies, its ``upstream`` mapping the URLs (see
 :mod:`physbench.data.manifest`). Each file is read from the vendored snapshot (default, offline) or
-downloaded from its upstream URL (retried with back-off), decompressed or extracted from a zip
-archive when needed, and its sha256 is verified. Every target must resolve inside the output
-folder, all files are verified before any is written, and each is written atomically: a failed
+downloaded from its upstream URL (streamed, capped in size and time, retried with back-off),
+decompressed or extracted from a zip archive when needed, and its sha256 is verified. Every
+target must resolve inside the output folder, all files are verified before any is written, and each is written atomically: a failed
 pull leaves nothing behind.
 """
 
@@ -17,6 +17,7 @@ import logging
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -28,31 +29,79 @@ from physbench.provenance import sha256_bytes
 log = logging.getLogger(__name__)
 
 
-def download(url: str, retries: int = 3, timeout_s: float = 60.0, backoff_s: float = 1.0) -> bytes:
-    """GET ``url`` with retries; a short read (fewer bytes than Content-Length) counts as a failure."""
+@dataclass(frozen=True)
+class DownloadLimits:
+    """Bounds of one pull's downloads: ``retries`` per URL, ``max_bytes`` per downloaded or extracted
+    file, a ``deadline_s`` for all attempts at one URL together, and ``timeout_s`` per network read."""
+
+    retries: int = 3
+    max_bytes: int = 1 << 30
+    deadline_s: float = 1800.0
+    timeout_s: float = 60.0
+    backoff_s: float = 1.0
+
+
+class _Fatal(DataError):
+    """A download failure that another attempt cannot mend (too large, past the deadline)."""
+
+
+def download(url: str, limits: DownloadLimits = DownloadLimits()) -> bytes:
+    """GET ``url``, streamed, with retries.
+
+    A short read (fewer bytes than Content-Length) is retried; a body larger than
+    ``limits.max_bytes`` (declared or streamed) or attempts past ``limits.deadline_s`` stop at once.
+    """
+    start = time.monotonic()
     last_error: Exception | None = None
-    for attempt in range(1, retries + 1):
+    for attempt in range(1, limits.retries + 1):
         try:
-            response = requests.get(url, timeout=timeout_s)
-            response.raise_for_status()
-            data = response.content
-            expected = response.headers.get("Content-Length")
-            if expected is not None and "Content-Encoding" not in response.headers and int(expected) != len(data):
-                raise DataError(f"{url}: truncated download, {len(data)} of {expected} bytes")
-            return data
+            return _get(url, limits, start)
+        except _Fatal:
+            raise
         except (requests.RequestException, DataError) as err:
             last_error = err
-            log.warning("download %s failed (attempt %d/%d): %s", url, attempt, retries, err)
-            if attempt < retries:
-                time.sleep(backoff_s * 2 ** (attempt - 1))
-    raise DataError(f"{url}: download failed after {retries} attempts: {last_error}")
+            log.warning("download %s failed (attempt %d/%d): %s", url, attempt, limits.retries, err)
+            if attempt < limits.retries:
+                time.sleep(limits.backoff_s * 2 ** (attempt - 1))
+    raise DataError(f"{url}: download failed after {limits.retries} attempts: {last_error}")
 
 
-def _decode(name: str, data: bytes, source: str, member: str | None) -> bytes:
-    """Extract ``member`` from a zip, or gunzip a ``.gz`` source when the target is not ``.gz``."""
+def _get(url: str, limits: DownloadLimits, start: float) -> bytes:
+    def check_time():
+        if time.monotonic() - start > limits.deadline_s:
+            raise _Fatal(f"{url}: download did not finish within {limits.deadline_s:g} s (data.download_deadline_s)")
+
+    check_time()
+    with requests.get(url, timeout=limits.timeout_s, stream=True) as response:
+        response.raise_for_status()
+        expected = response.headers.get("Content-Length")
+        if expected is not None and int(expected) > limits.max_bytes:
+            raise _Fatal(f"{url}: declares {int(expected):,} bytes, more than the {limits.max_bytes:,} bytes "
+                         "allowed (data.max_download_mb)")
+        chunks, size = [], 0
+        for chunk in response.iter_content(chunk_size=1 << 20):
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise _Fatal(f"{url}: more than the {limits.max_bytes:,} bytes allowed (data.max_download_mb)")
+            chunks.append(chunk)
+            check_time()
+    data = b"".join(chunks)
+    if expected is not None and "Content-Encoding" not in response.headers and int(expected) != len(data):
+        raise DataError(f"{url}: truncated download, {len(data)} of {expected} bytes")
+    return data
+
+
+def _decode(name: str, data: bytes, source: str, member: str | None,
+            max_bytes: int = DownloadLimits.max_bytes) -> bytes:
+    """Extract ``member`` from a zip (its size checked before it is read), or gunzip a ``.gz``
+    source when the target is not ``.gz``."""
     try:
         if member is not None:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                size = archive.getinfo(member).file_size
+                if size > max_bytes:
+                    raise DataError(f"{source}: member {member} would extract to {size:,} bytes, more than the "
+                                    f"{max_bytes:,} bytes allowed (data.max_download_mb); nothing was written")
                 return archive.read(member)
         if source.endswith(".gz") and not name.endswith(".gz"):
             return gzip.decompress(data)
@@ -61,7 +110,8 @@ def _decode(name: str, data: bytes, source: str, member: str | None) -> bytes:
     return data
 
 
-def fetch_file(entry: ManifestEntry, upstream: tuple[str, str | None] | None, fetch: Callable[[str], bytes]) -> bytes:
+def fetch_file(entry: ManifestEntry, upstream: tuple[str, str | None] | None, fetch: Callable[[str], bytes],
+               max_bytes: int = DownloadLimits.max_bytes) -> bytes:
     """Return the verified bytes of one manifest entry: from its snapshot copy when ``upstream`` is
     None, else downloaded from ``upstream`` (``(url, archive_member)``, see
     :func:`physbench.data.manifest.upstream_source`)."""
@@ -75,7 +125,7 @@ def fetch_file(entry: ManifestEntry, upstream: tuple[str, str | None] | None, fe
         data = _decode(name, raw, origin, None)
     else:
         origin, member = upstream
-        data = _decode(name, fetch(origin), origin, member)
+        data = _decode(name, fetch(origin), origin, member, max_bytes)
     actual = sha256_bytes(data)
     if actual != entry.sha256:
         raise DataError(
@@ -97,7 +147,8 @@ def target_path(out_dir: Path, file: str) -> Path:
     return target
 
 
-def pull_dataset(name: str, dataset: dict, source: str, out_dir: str | Path, retries: int = 3) -> list[Path]:
+def pull_dataset(name: str, dataset: dict, source: str, out_dir: str | Path,
+                 limits: DownloadLimits = DownloadLimits()) -> list[Path]:
     """Fetch and verify every file of dataset ``name`` (its ``config.yaml`` entry ``dataset``), then
     write them under ``out_dir``; return the paths written."""
     check_dataset_name(name)
@@ -119,12 +170,12 @@ def pull_dataset(name: str, dataset: dict, source: str, out_dir: str | Path, ret
     def fetch(url: str) -> bytes:
         if url not in cache:
             log.info("downloading %s", url)
-            cache[url] = download(url, retries=retries)
+            cache[url] = download(url, limits)
         return cache[url]
 
     verified = {}
     for i, (file, entry) in enumerate(manifest.entries.items(), start=1):
-        verified[file] = fetch_file(entry, sources[file], fetch)
+        verified[file] = fetch_file(entry, sources[file], fetch, limits.max_bytes)
         if i % 50 == 0 or i == len(manifest.entries):
             log.info("%s: verified %d/%d files (manifest %s)", name, i, len(manifest.entries), manifest.path)
     for file, data in verified.items():
