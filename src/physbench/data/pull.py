@@ -5,8 +5,8 @@ their sha256 and vendored copies, its ``upstream`` mapping the URLs (see
 :mod:`physbench.data.manifest`). Each file is read from the vendored snapshot (default, offline) or
 downloaded from its upstream URL (streamed, capped in size and time, retried with back-off),
 decompressed or extracted from a zip archive when needed, and its sha256 is verified. Every
-target must resolve inside the output folder, all files are verified before any is written, and each is written atomically: a failed
-pull leaves nothing behind.
+target must resolve inside the output folder, all files are verified before any is written, and
+each is written atomically: a failed pull leaves nothing behind.
 """
 
 from __future__ import annotations
