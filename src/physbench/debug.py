@@ -131,16 +131,6 @@ def run_job(job: ScriptJob) -> dict:
         os.chdir(previous)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``physbench debug``."""
-    parser.add_argument("target", help="output file of the job (as given to snakemake), or a rule name")
-    parser.add_argument("wildcards", nargs="*", metavar="NAME=VALUE", help="wildcards of the rule's job")
-    parser.add_argument("--configfile", action="append", default=[], metavar="FILE",
-                        help="config file merged over config.yaml, as snakemake --configfile (repeatable)")
-    parser.add_argument("--directory", "-d", default=None, help="workflow directory (default: .)")
-    parser.add_argument("--cores", type=int, default=None, help="cores that bound the job's threads (default: all)")
-
-
 def run(args: argparse.Namespace) -> int:
     """``physbench debug``: resolve the job, then run its script (its errors propagate, for pdb)."""
     wildcards = dict(item.partition("=")[::2] for item in args.wildcards)
