@@ -41,7 +41,7 @@ def main() -> None:
     jobs = parse_dry_run(text)
     missing = attach_benchmarks(jobs, REPO)
     totals = run_summary(jobs)
-    print(f"{totals['jobs']} jobs, {totals['timed_jobs']} with a benchmark file"
+    print(f"{totals['jobs']} jobs, {totals['timed_jobs']} timed in the last run"
           + (f" ({len(missing)} not run yet: {', '.join(missing[:5])}...)" if missing else ""))
     print(f"job wall time {totals['wall_s']:.0f} s, CPU {totals['cpu_s']:.0f} s; elapsed {totals['elapsed_s']:.0f} s "
           f"(first start to last end); average concurrency {totals['concurrency']:.2f}")

@@ -148,9 +148,13 @@ def makespan(jobs: dict[str, Job], cores: int) -> float:
 
 
 def run_summary(jobs: dict[str, Job]) -> dict[str, float]:
-    """Totals of a finished run: job wall and CPU sums, elapsed time (first start to last end, from
-    the benchmark files' times) and the average number of jobs running at once."""
+    """Totals of the last run: job wall and CPU sums, elapsed time (first start to last end, from
+    the benchmark files' times) and the average number of jobs running at once. Benchmark files
+    older than the last run (jobs it did not rerun) are left out."""
     timed = [j for j in jobs.values() if j.finished_at is not None]
+    if timed:  # a job that ended earlier than all the jobs' wall time before the last end ran in an older run
+        last = max(j.finished_at for j in timed)
+        timed = [j for j in timed if j.finished_at >= last - sum(t.wall_s for t in timed)]
     wall = sum(j.wall_s for j in timed)
     elapsed = (max(j.finished_at for j in timed) - min(j.finished_at - j.wall_s for j in timed)) if timed else 0.0
     return {"jobs": len(jobs), "timed_jobs": len(timed), "wall_s": wall, "cpu_s": sum(j.cpu_s for j in timed),
