@@ -15,6 +15,8 @@ from physbench.chaos.trajectories import trajectories_job
 from physbench.io import read_parquet
 from physbench.metrics import read_metrics
 
+CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
+
 
 @pytest.mark.parametrize("name", ["systems.json", "systems.json.gz"])
 def test_round_trip_univariate_and_multivariate(tmp_path, name):
@@ -102,7 +104,7 @@ def test_published_files_under_the_default_protocol_say_why_and_what_to_set(tmp_
     path = tmp_path / "test_univariate__pts_per_period_100__periods_12.json"
     write_benchmark_json(path, {name: {"dt": 0.1, "values": np.sin(0.1 * np.arange(1200) + k)}
                                 for k, name in enumerate(("A", "B"))})
-    protocol = yaml.safe_load(Path("config.yaml").read_text())["studies"]["chaos"]["protocol"]
+    protocol = yaml.safe_load(CONFIG.read_text())["studies"]["chaos"]["protocol"]
     settings = {"source": "json", "json_file": str(path), "protocol": protocol}
     with pytest.raises(TrajectoryFileError) as err:
         trajectories_job(settings, tmp_path / "t.parquet", tmp_path / "s.parquet")

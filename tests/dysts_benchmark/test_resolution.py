@@ -15,6 +15,7 @@ from physbench.dysts_benchmark.data import BenchmarkFileError, points_per_period
 from physbench.dysts_benchmark.generate import file_name, generate_files
 from physbench.workflow import ConfigError
 
+CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 SPEC = {"forecaster": "esn", "params": {"size": 50}, "periods": {"washout": 1.0, "leak_time": [0.002, 0.1]},
         "grid": {"alpha": [1e-8, 1e-6]}}
 
@@ -60,7 +61,7 @@ def test_points_per_period_from_published_names(tmp_path):
 def test_files_at_15_points_per_period_run_with_the_same_configuration(tmp_path):
     """Integrate three systems at 15 points per period with dysts, write both files in the published
     format, and run the configured linear_ar (spacing in periods) on them by the protocol."""
-    config = yaml.safe_load(Path("config.yaml").read_text())["studies"]["dysts_benchmark"]
+    config = yaml.safe_load(CONFIG.read_text())["studies"]["dysts_benchmark"]
     train_path, test_path = tmp_path / file_name("train", 15, 12), tmp_path / file_name("test", 15, 12)
     counts = generate_files(["Lorenz", "Rossler", "MackeyGlass"], 15, 12, config["generate"], train_path, test_path)
     assert counts == {"systems": 3, "left_out": 0, "points": 180}
@@ -84,7 +85,7 @@ def test_a_blown_up_integration_is_left_out_of_both_files(tmp_path, monkeypatch)
                             0.1, {}) for name in names]
 
     monkeypatch.setattr(generate, "integrate_systems", integrate)
-    config = yaml.safe_load(Path("config.yaml").read_text())["studies"]["dysts_benchmark"]["generate"]
+    config = yaml.safe_load(CONFIG.read_text())["studies"]["dysts_benchmark"]["generate"]
     counts = generate.generate_files(["A", "B"], 15, 2, config, tmp_path / "train.json", tmp_path / "test.json")
     assert counts == {"systems": 1, "left_out": 1, "points": 30}
     assert set(read_series(tmp_path / "train.json")) == set(read_series(tmp_path / "test.json")) == {"A"}
