@@ -15,18 +15,13 @@ SETTING_KEYS = ("settings", "splits", "featurisers")
 
 
 def load_config(directory: str | os.PathLike = ".", configfiles: tuple[str, ...] = ()) -> dict:
-    """config.yaml of ``directory`` with ``configfiles`` merged over it, as Snakemake merges them."""
+    """config.yaml of ``directory`` with ``configfiles`` merged over it, by Snakemake's own merge."""
     import yaml
-
-    def merge(base, extra):
-        for key, value in extra.items():
-            base[key] = merge(base.get(key, {}), value) if isinstance(value, dict) and isinstance(
-                base.get(key), dict) else value
-        return base
+    from snakemake.utils import update_config
 
     config = yaml.safe_load((Path(directory) / "config.yaml").read_text())
     for file in configfiles:
-        config = merge(config, yaml.safe_load(Path(file).read_text()) or {})
+        update_config(config, yaml.safe_load(Path(file).read_text()) or {})
     return config
 
 

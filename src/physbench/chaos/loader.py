@@ -42,6 +42,13 @@ def read_systems_json(path: str | os.PathLike, error: type[ValueError] = Traject
     return data
 
 
+def standardisable(values: np.ndarray) -> bool:
+    """True when every channel's standard deviation is finite (values so large that it overflows
+    cannot be standardised)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.all(np.isfinite(np.std(values, axis=0))))
+
+
 def read_benchmark_json(path: str | os.PathLike) -> dict[str, dict]:
     """Parse and validate a benchmark JSON file; returns name -> {"dt", "time", "values" (n, d)}."""
     path = Path(path)
@@ -62,9 +69,7 @@ def read_benchmark_json(path: str | os.PathLike) -> dict[str, dict]:
                                       "length >= 2")
         if not np.all(np.isfinite(values)):
             raise TrajectoryFileError(f"{where}: field 'values' holds non-finite numbers")
-        with np.errstate(over="ignore", invalid="ignore"):
-            spread = values.std(axis=0)
-        if not np.all(np.isfinite(spread)):
+        if not standardisable(values):
             raise TrajectoryFileError(f"{where}: field 'values' is too large to standardise (its standard deviation "
                                       "overflows); rescale the series")
         dt = entry["dt"]

@@ -13,9 +13,7 @@ from __future__ import annotations
 import logging
 import os
 
-import numpy as np
-
-from physbench.chaos.loader import write_benchmark_json
+from physbench.chaos.loader import standardisable, write_benchmark_json
 from physbench.chaos.systems import integrate_systems
 
 log = logging.getLogger(__name__)
@@ -50,9 +48,7 @@ def generate_files(systems: list[str], points_per_period: int, periods: int, set
             systems, n_points, integration_settings(settings, points_per_period, split), workers=workers)}
     for split in records:  # a blown-up integration cannot be standardised: left out like a failed one
         for record in records[split].values():
-            with np.errstate(over="ignore", invalid="ignore"):
-                blown_up = record.status == "ok" and not np.isfinite(np.std(record.values[:, 0]))
-            if blown_up:
+            if record.status == "ok" and not standardisable(record.values[:, 0]):
                 record.status, record.reason = "failed", f"{split} series too large to standardise"
     ok = [s for s in systems if all(records[split][s].status == "ok" for split in records)]
     for name in sorted(set(systems) - set(ok)):
