@@ -182,19 +182,6 @@ def run_model(model: str, spec: Mapping, train: Mapping[str, np.ndarray], test: 
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def naive_rows(test: Mapping[str, np.ndarray], systems: Iterable[str] | None = None) -> pd.DataFrame:
-    """Our rebuild of darts' naive models as per-system rows (model names as darts spells them)."""
-    rows = []
-    for name in systems or test:
-        fit, future, scored = protocol.split(test[name])
-        for model, function in protocol.NAIVE_MODELS.items():
-            rows.append({"system": name, "model": model, "source": SOURCE,
-                         **protocol.scores(scored, function(fit, len(future))), "fit_seconds": 0.0,
-                         "forecast_seconds": 0.0, "select_seconds": 0.0, "diverged": False, "fallback": False,
-                         "params": "{}"})
-    return pd.DataFrame(rows, columns=list(COLUMNS))
-
-
 def total_seconds(rows: pd.DataFrame) -> float:
     """CPU seconds of selection, fitting and forecasting summed over rows."""
     return float(rows[["select_seconds", "fit_seconds", "forecast_seconds"]].sum().sum()) if len(rows) else math.nan
