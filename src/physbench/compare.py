@@ -23,10 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 from scipy.stats import wilcoxon
 
 from physbench.io import write_bytes, write_parquet
-from physbench.metrics import KEY_COLUMNS, MetricsSchemaError, read_metrics, validate_metrics
+from physbench.metrics import KEY_COLUMNS, MetricsSchemaError, validate_metrics
 from physbench.report import html
 
 log = logging.getLogger(__name__)
@@ -73,13 +74,11 @@ def read_directory(path: str | os.PathLike, studies: Sequence[str] | None = None
 def _read_file(path: Path) -> pd.DataFrame:
     """One metrics file, or a :class:`CompareError` naming it (not Parquet, truncated, wrong schema)."""
     try:
-        return read_metrics(path)
-    except MetricsSchemaError as err:
-        raise CompareError(f"{err}; it does not follow the metrics schema (physbench.metrics): rebuild it with "
-                           "snakemake") from None
+        table = pq.read_table(path)
     except (OSError, pa.ArrowException) as err:
         raise CompareError(f"{path}: not a readable Parquet file ({err}); it may be truncated or not a metrics "
                            "file: rebuild it with snakemake, or restore it with `dvc checkout`") from None
+    return _validated(table.to_pandas(), str(path))
 
 
 def read_revision(rev: str, repo: str | os.PathLike = ".", studies: Sequence[str] | None = None) -> Version:
