@@ -95,12 +95,17 @@ def _order(jobs: dict[str, Job]) -> list[str]:
     return order
 
 
-def _tails(jobs: dict[str, Job]) -> dict[str, float]:
-    """Per job: its wall time plus the longest chain of dependants after it."""
+def _children(jobs: dict[str, Job]) -> dict[str, list[str]]:
+    """Per job: the jobs that wait for it."""
     children: dict[str, list[str]] = {n: [] for n in jobs}
     for job in jobs.values():
         for parent in job.parents:
             children[parent].append(job.name)
+    return children
+
+
+def _tails(jobs: dict[str, Job], children: dict[str, list[str]]) -> dict[str, float]:
+    """Per job: its wall time plus the longest chain of dependants after it."""
     tail: dict[str, float] = {}
     for name in reversed(_order(jobs)):
         tail[name] = jobs[name].wall_s + max((tail[c] for c in children[name]), default=0.0)
@@ -118,7 +123,8 @@ def critical_path(jobs: dict[str, Job]) -> tuple[float, list[str]]:
 
 def makespan(jobs: dict[str, Job], cores: int) -> float:
     """Simulated seconds to run every job on ``cores`` cores (threads capped at ``cores``)."""
-    tail = _tails(jobs)
+    children = _children(jobs)
+    tail = _tails(jobs, children)
     waiting = {n: set(job.parents) for n, job in jobs.items()}
     ready = [(-tail[n], n) for n, parents in waiting.items() if not parents]
     heapq.heapify(ready)
@@ -139,11 +145,10 @@ def makespan(jobs: dict[str, Job], cores: int) -> float:
             heapq.heappush(ready, item)
         now, name = heapq.heappop(running)
         free += min(jobs[name].threads, cores)
-        for child, parents in waiting.items():
-            if name in parents:
-                parents.discard(name)
-                if not parents:
-                    heapq.heappush(ready, (-tail[child], child))
+        for child in children[name]:
+            waiting[child].discard(name)
+            if not waiting[child]:
+                heapq.heappush(ready, (-tail[child], child))
     return now
 
 
