@@ -1,6 +1,6 @@
 # Two entry points: `make run` (the whole pipeline on the vendored data) and `make test` (the linters,
 # then the whole test suite). Both bootstrap .venv from the pinned dependencies in requirements.lock.
-# `make lint` runs the linters alone, `make test-fast` the unit tests alone (no Snakemake runs).
+# `make lint` runs the linters alone, `make test-fast` the unit tests alone (no Snakemake runs, no slow statistical checks).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -29,7 +29,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 test-fast: venv
-	$(BIN)/python -m pytest -m "not workflow"
+	$(BIN)/python -m pytest -m "not workflow and not slow"
 
 # ruff (configured in pyproject.toml), snakefmt and Snakemake's own linter, on the default config.
 lint: venv

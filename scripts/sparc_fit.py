@@ -1,4 +1,4 @@
-"""Snakemake entry point: fit one halo model under one prior setting to one chunk of galaxies."""
+"""Snakemake entry point: fit one halo model under one prior setting to one chunk of galaxies, sample posteriors."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ fit_chunk(
     snakemake.input.get("templates"),
     snakemake.output.metrics,
     snakemake.output.parameters,
+    snakemake.output.samples,
     model_name=snakemake.wildcards.model,
     setting_name=snakemake.wildcards.setting,
     chunk=int(snakemake.wildcards.chunk),

@@ -27,8 +27,14 @@ def test_aggregated_metrics(results):
     assert set(metrics["model"]) == MODELS
     assert set(metrics["unit"]) == GALAXIES
     assert set(metrics["split"]) == {"all"} and set(metrics["fold"]) == {0}
-    assert set(metrics["metric"]) == {"chi2", "reduced_chi2", "aic", "bic", "neg2_log_posterior", "n_points",
-                                      "n_free", "converged", "at_bound", "halo_at_bound", "fit_seconds"}
+    fit_metrics = {"chi2", "reduced_chi2", "aic", "bic", "neg2_log_posterior", "n_points", "n_free", "converged",
+                   "at_bound", "halo_at_bound", "fit_seconds"}
+    posterior_metrics = {"posterior_converged", "posterior_acceptance", "posterior_tau_max",
+                         "posterior_effective_samples", "posterior_steps", "posterior_seconds"}
+    parameters = pd.read_parquet(results / "parameters.parquet")
+    percentiles = {f"{name}_p{level}" for name in parameters["parameter"][parameters["kind"] == "fit"]
+                   for level in (16, 50, 84)}
+    assert set(metrics["metric"]) == fit_metrics | posterior_metrics | percentiles
     # Every (galaxy, model) fitted: no fit failed, chi2 finite everywhere.
     chi2 = metrics[metrics["metric"] == "chi2"]
     assert len(chi2) == len(GALAXIES) * len(MODELS) * metrics["setting"].nunique()
@@ -62,3 +68,27 @@ def test_summary_and_figures(results):
     assert set(table["sample"]) == {"all", "quality"}
     for name in ("rotation_curves", "rotation_curves_all", "bic_preference", "reduced_chi2_cdf", "phi0"):
         assert (results / "figures" / f"{name}.png").stat().st_size > 5000
+
+
+def test_posteriors_of_every_fit(results):
+    """Every fit with a free parameter is sampled; summaries, limits and the samples are kept."""
+    parameters = pd.read_parquet(results / "parameters.parquet")
+    fitted = parameters[parameters["kind"] == "fit"]
+    assert set(fitted["model"]) == MODELS
+    assert fitted[["p16", "median", "p84"]].notna().all().all()
+    assert (fitted["p16"] <= fitted["median"]).all() and (fitted["median"] <= fitted["p84"]).all()
+    assert set(fitted["limit"]) <= {"", "upper", "lower"}
+    limited = fitted[fitted["limit"] != ""]
+    assert limited["limit_value"].between(limited["lower"], limited["upper"]).all()
+    samples = pd.read_parquet(results / "posterior_samples.parquet")
+    per_fit = samples.groupby(["setting", "model", "galaxy"]).size()
+    assert len(per_fit) == fitted.groupby(["setting", "model", "galaxy"]).ngroups
+    assert per_fit.between(300, 400).all()
+    for (setting, model, galaxy), group in fitted.groupby(["setting", "model", "galaxy"]):
+        rows = (samples["setting"] == setting) & (samples["model"] == model) & (samples["galaxy"] == galaxy)
+        chain = samples.loc[rows, group["parameter"]]
+        assert chain.notna().all().all()
+        assert np.allclose(chain.median().to_numpy(), group["median"].to_numpy(), atol=1e-12)
+    summary = json.loads((results / "summary.json").read_text())["settings"]["li2020"]
+    assert summary["n_posterior"]["nfw"] == len(GALAXIES)
+    assert summary["n_posterior_converged"]["nfw"] >= len(GALAXIES) - 1

@@ -34,6 +34,7 @@ rule sparc_fit:
     output:
         metrics="results/sparc/fits/{setting}/{model}/chunk{chunk}/metrics.parquet",
         parameters="results/sparc/fits/{setting}/{model}/chunk{chunk}/parameters.parquet",
+        samples="results/sparc/fits/{setting}/{model}/chunk{chunk}/samples.parquet",
     log:
         "logs/sparc/fit/{setting}_{model}_{chunk}.log",
     benchmark:
@@ -49,6 +50,7 @@ rule sparc_fit:
         model=lookup(dpath="studies/sparc/models/{model}", within=config),
         setting=lookup(dpath="studies/sparc/settings/{setting}", within=config),
         optimiser=SPARC["optimiser"],
+        posterior=SPARC["posterior"],
         sample=SPARC["sample"],
         n_chunks=SPARC["n_chunks"],
         hubble_kms_mpc=SPARC["hubble_kms_mpc"],
@@ -63,9 +65,11 @@ rule sparc_aggregate:
     input:
         metrics=sparc_cell_outputs("metrics"),
         parameters=sparc_cell_outputs("parameters"),
+        samples=sparc_cell_outputs("samples"),
     output:
         metrics="results/sparc/metrics.parquet",
         parameters="results/sparc/parameters.parquet",
+        samples="results/sparc/posterior_samples.parquet",
     log:
         "logs/sparc/aggregate.log",
     benchmark:

@@ -70,6 +70,7 @@ def sparc_targets():
     return [
         "results/sparc/metrics.parquet",
         "results/sparc/parameters.parquet",
+        "results/sparc/posterior_samples.parquet",
         "results/sparc/summary.json",
         "results/sparc/summary.parquet",
         "results/sparc/phi0.parquet",

@@ -306,6 +306,28 @@ class RotationCurveFit:
         diag = np.diag(cov)
         return np.where(diag > 0, np.sqrt(np.abs(diag)), math.nan)
 
+    def log_posterior_function(self):
+        """ln posterior of the fitted galaxy for parameter sets theta of shape (S, P), vectorised.
+
+        -(chi^2 + prior penalties) / 2 strictly inside the bounds, -inf outside them and where the
+        model is undefined (the optimiser's penalty value).
+        """
+        galaxy = self.galaxy_
+        names, bounds, means, sigmas = self._layout(galaxy)
+        low = np.array([b[0] for b in bounds])
+        high = np.array([b[1] for b in bounds])
+        arrays = self._arrays(galaxy)
+
+        def log_posterior(theta: np.ndarray) -> np.ndarray:
+            out = np.full(len(theta), -np.inf)
+            inside = np.all((theta > low) & (theta < high), axis=1)
+            if inside.any():
+                total = self._objective(theta[inside].T, names, galaxy, means, sigmas, arrays)[0]
+                out[inside] = np.where(total < PENALTY, -0.5 * total, -np.inf)
+            return out
+
+        return log_posterior
+
     def use_parameters(self, galaxy: Galaxy, values: dict[str, float]) -> RotationCurveFit:
         """Adopt parameter values (e.g. read back from the parameters table) instead of fitting."""
         names, bounds, means, sigmas = self._layout(galaxy)

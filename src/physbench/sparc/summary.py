@@ -67,8 +67,17 @@ def model_summary(fits: pd.DataFrame, galaxies: list[str] | None = None) -> pd.D
                 "bic_wins": int(wins.get((setting, model), 0)),
                 "median_fit_seconds": float(np.nanmedian(group["fit_seconds"])),
                 "total_fit_seconds": float(np.nansum(group["fit_seconds"])),
-            })
+            } | _posterior_counts(group))
     return pd.DataFrame(rows)
+
+
+def _posterior_counts(group: pd.DataFrame) -> dict:
+    """Sampled posteriors of one (setting, model): how many, how many converged, their cost."""
+    if "posterior_converged" not in group:
+        return {"n_posterior": 0, "n_posterior_converged": 0, "total_posterior_seconds": 0.0}
+    sampled = group["posterior_converged"].notna()
+    return {"n_posterior": int(sampled.sum()), "n_posterior_converged": int((group["posterior_converged"] == 1).sum()),
+            "total_posterior_seconds": float(np.nansum(group["posterior_seconds"]))}
 
 
 def phi0_table(parameters: pd.DataFrame, galaxy_table: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
@@ -126,6 +135,8 @@ def summarise(metrics: pd.DataFrame, parameters: pd.DataFrame, galaxy_table: pd.
             "n_at_bound": by_model["n_at_bound"].to_dict(),
             "n_halo_at_bound": by_model["n_halo_at_bound"].to_dict(),
             "median_fit_seconds": by_model["median_fit_seconds"].to_dict(),
+            "n_posterior": by_model["n_posterior"].to_dict(),
+            "n_posterior_converged": by_model["n_posterior_converged"].to_dict(),
         }
         if "nfw" in by_model.index:
             nfw = by_model.loc["nfw", "median_reduced_chi2"]

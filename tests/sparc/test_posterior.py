@@ -1,0 +1,123 @@
+"""Posterior sampling: converged chains, limits at prior edges, and calibrated 68 % intervals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
+from physbench.sparc.data import read_galaxy_table, read_rotmod, rotmod_path
+from physbench.sparc.fitting import Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
+from physbench.sparc.halos import make_halo
+from physbench.sparc.posterior import SamplerSettings, sample_posterior
+
+from .test_fitting import SNAPSHOT, synthetic
+
+QUICK_OPTIMISER = OptimiserSettings(popsize=10, maxiter=100, n_starts=2)
+# Halo parameters of the coverage test are drawn uniformly from these boxes (inside the flat priors).
+TRUTH_BOXES = {
+    "nfw": [(1.8, 2.2), (0.8, 1.2)],
+    "burkert": [(0.3, 0.9), (7.0, 7.6)],
+    "darkexp": [(2.5, 5.5), (0.6, 1.0), (1.9, 2.2)],
+}
+COVERAGE_GALAXIES = 20
+
+
+@pytest.fixture(scope="module")
+def darkexp_templates():
+    settings = TemplateSettings(phi0_min=2.0, phi0_max=6.0, phi0_step=0.5, n_radial=600, tol=1e-8)
+    return DarkexpTemplates(build_template_table(settings))
+
+
+@pytest.fixture(scope="module")
+def sparc_table():
+    return read_galaxy_table(SNAPSHOT / "SPARC_Lelli2016c.mrt")
+
+
+def load(table, name: str) -> Galaxy:
+    return Galaxy.from_table(read_rotmod(rotmod_path(SNAPSHOT, name)), table.loc[name])
+
+
+def test_posterior_of_a_synthetic_galaxy_converges_around_the_truth(sparc_table):
+    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), QUICK_OPTIMISER)
+    galaxy = synthetic(load(sparc_table, "NGC2403"), fitter, [2.05, 1.0])
+    fitter.fit(galaxy)
+    posterior = sample_posterior(fitter, SamplerSettings(max_steps=6000))
+    assert posterior.converged, posterior.message
+    assert posterior.n_steps >= 50 * posterior.tau_steps.max()
+    assert 0.1 < posterior.acceptance < 0.8
+    assert posterior.effective_samples > 500
+    assert posterior.samples.shape == (len(posterior.log_posterior), 5)
+    assert 350 <= len(posterior.samples) <= 400
+    assert posterior.limits == {}
+    spread = posterior.percentiles()
+    for name, true in (("log10_v200_kms", 2.05), ("log10_c200", 1.0)):
+        width = spread[name][84.0] - spread[name][16.0]
+        assert 0 < width < 0.2, name
+        assert abs(spread[name][50.0] - true) < 3 * width, name
+    # The MAP lies inside the bulk of the posterior.
+    for name, value in fitter.result_.params().items():
+        assert spread[name][2.5] <= value <= spread[name][97.5], name
+
+
+def test_a_parameter_piling_up_at_its_prior_edge_is_a_limit(sparc_table):
+    """NFW with c200 forced against its lower bound: reported as an upper limit, not a value."""
+    halo = make_halo("nfw", bounds={"log10_c200": (0.9, 2.5)})
+    fitter = RotationCurveFit(halo, PriorSettings(), QUICK_OPTIMISER)
+    galaxy = synthetic(load(sparc_table, "NGC2403"), RotationCurveFit(make_halo("nfw")), [2.05, 0.5])
+    fitter.fit(galaxy)
+    assert "log10_c200" in fitter.result_.at_bound
+    posterior = sample_posterior(fitter, SamplerSettings(max_steps=3000))
+    assert posterior.limits.get("log10_c200") == "upper"
+
+
+def test_failed_map_is_not_sampled(sparc_table):
+    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), QUICK_OPTIMISER)
+    galaxy = load(sparc_table, "DDO154")
+    fitter.fit(galaxy)
+    fitter.result_.neg2_log_posterior = math.nan
+    with pytest.raises(ValueError, match="MAP fit failed"):
+        sample_posterior(fitter)
+
+
+def draw_galaxy(template: Galaxy, fitter: RotationCurveFit, halo_truth: list[float],
+                rng: np.random.Generator) -> tuple[Galaxy, dict[str, float]]:
+    """A synthetic galaxy on the template's radii and errors; nuisance parameters drawn from their priors."""
+    names, bounds, means, sigmas = fitter._layout(template)
+    truth = dict(zip(names, halo_truth))
+    for name, (low, high), mean, sigma in zip(names, bounds, means, sigmas):
+        if name not in truth:
+            truth[name] = float(np.clip(rng.normal(mean, sigma), low, high))
+    model = fitter.use_parameters(template, truth).predict()["vmodel_kms"].to_numpy()
+    data = template.curve.data.copy()
+    data["vobs_kms"] = model + rng.normal(0.0, data["verr_kms"].to_numpy())
+    curve = type(template.curve)(template.name, template.distance_mpc, data)
+    galaxy = Galaxy(template.name, curve, template.distance_mpc, template.distance_err_mpc,
+                    template.inclination_deg, template.inclination_err_deg)
+    return galaxy, truth
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(TRUTH_BOXES))
+def test_68_percent_intervals_cover_the_truth_about_68_percent_of_the_time(kind, sparc_table, darkexp_templates):
+    """About 20 synthetic galaxies on SPARC radii and errors, truths drawn from the priors."""
+    rng = np.random.default_rng(2020)
+    candidates = [name for name in sparc_table.index
+                  if 12 <= len(read_rotmod(rotmod_path(SNAPSHOT, name), name)) <= 40]
+    templates = rng.choice(candidates, COVERAGE_GALAXIES, replace=False)
+    halo = make_halo(kind, templates=darkexp_templates if kind == "darkexp" else None)
+    covered = total = 0
+    for name in templates:
+        fitter = RotationCurveFit(halo, PriorSettings(), QUICK_OPTIMISER)
+        truth_halo = [rng.uniform(low, high) for low, high in TRUTH_BOXES[kind]]
+        galaxy, truth = draw_galaxy(load(sparc_table, name), fitter, truth_halo, rng)
+        fitter.fit(galaxy)
+        posterior = sample_posterior(fitter, SamplerSettings(max_steps=4000, keep_samples=1000))
+        for param, spread in posterior.percentiles().items():
+            covered += spread[16.0] <= truth[param] <= spread[84.0]
+            total += 1
+    fraction = covered / total
+    print(f"{kind}: {covered} of {total} true values ({fraction:.1%}) inside the 68 % interval")
+    assert 0.55 <= fraction <= 0.80, fraction
