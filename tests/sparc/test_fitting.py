@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -48,8 +49,7 @@ def synthetic(galaxy: Galaxy, fitter: RotationCurveFit, halo_params: list[float]
     data["vobs_kms"] = model + np.random.default_rng(seed).normal(0.0, errors)
     data["verr_kms"] = errors
     curve = type(galaxy.curve)(galaxy.name, galaxy.distance_mpc, data)
-    return Galaxy(galaxy.name, curve, galaxy.distance_mpc, galaxy.distance_err_mpc, galaxy.inclination_deg,
-                  galaxy.inclination_err_deg)
+    return dataclasses.replace(galaxy, curve=curve)
 
 
 @pytest.mark.parametrize("kind", sorted(TRUTH))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -94,9 +95,7 @@ def draw_galaxy(template: Galaxy, fitter: RotationCurveFit, halo_truth: list[flo
     data = template.curve.data.copy()
     data["vobs_kms"] = model + rng.normal(0.0, data["verr_kms"].to_numpy())
     curve = type(template.curve)(template.name, template.distance_mpc, data)
-    galaxy = Galaxy(template.name, curve, template.distance_mpc, template.distance_err_mpc,
-                    template.inclination_deg, template.inclination_err_deg)
-    return galaxy, truth
+    return dataclasses.replace(template, curve=curve), truth
 
 
 @pytest.mark.slow

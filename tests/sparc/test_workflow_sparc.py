@@ -12,7 +12,7 @@ from physbench.metrics import read_metrics
 
 pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
-MODELS = {"baryons", "nfw", "burkert", "pseudo_isothermal", "einasto", "darkexp"}
+MODELS = {"baryons", "nfw", "burkert", "pseudo_isothermal", "einasto", "dc14", "core_nfw", "lucky13", "darkexp"}
 GALAXIES = {"DDO154", "NGC2403", "NGC3198", "NGC7814", "CamB"}
 
 

@@ -1,4 +1,4 @@
-# Study 2: dark-matter halo fits (NFW, Burkert, pseudo-isothermal, Einasto, DARKexp, baryons only)
+# Study 2: dark-matter halo fits (NFW, Burkert, pseudo-isothermal, Einasto, DC14, coreNFW, Lucky13, DARKexp, baryons only)
 # to the 175 SPARC rotation curves. DARKexp templates are computed once and read by the fits.
 # Halo models are plug-ins (physbench.sparc.halos): cost, template needs and code come from their class.
 

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy.optimize import differential_evolution, minimize
 
 from physbench.sparc.data import RotationCurve
-from physbench.sparc.halos import HaloModel
+from physbench.sparc.halos import Baryons, HaloModel
 
 PENALTY = 1e30  # -2 ln posterior where the model is undefined (e.g. distance or inclination 0)
 NOT_FINITE = "the model is undefined at every parameter value tried (e.g. distance or inclination 0): no chi2"
@@ -71,11 +71,14 @@ class Galaxy:
     inclination_deg: float
     inclination_err_deg: float
     vflat_kms: float = math.nan
+    luminosity_1e9lsun: float = math.nan  # L[3.6]
+    disk_scale_length_kpc: float = math.nan
 
     @classmethod
     def from_table(cls, curve: RotationCurve, row: pd.Series) -> Galaxy:
         return cls(curve.name, curve, float(row["distance_mpc"]), float(row["distance_err_mpc"]),
-                   float(row["inclination_deg"]), float(row["inclination_err_deg"]), float(row["vflat_kms"]))
+                   float(row["inclination_deg"]), float(row["inclination_err_deg"]), float(row["vflat_kms"]),
+                   float(row["luminosity_1e9lsun"]), float(row["r_disk_kpc"]))
 
 
 @dataclass
@@ -195,8 +198,11 @@ class RotationCurveFit:
         gas2 = delta * vgas * np.abs(vgas)
         disk2 = delta * ud * vdisk * np.abs(vdisk)
         bul2 = delta * ub * vbul * np.abs(vbul)
+        # Stellar mass and disk length at the fitted distance: L scales as D^2, lengths as D.
+        baryons = (Baryons(ud * galaxy.luminosity_1e9lsun * 1e9 * delta**2, galaxy.disk_scale_length_kpc * delta)
+                   if self.halo.needs_baryons else None)
         with np.errstate(all="ignore"):
-            vhalo = np.broadcast_to(self.halo.velocity_kms(radius, halo), radius.shape)
+            vhalo = np.broadcast_to(self.halo.velocity_kms(radius, halo, baryons), radius.shape)
         scale = math.sin(math.radians(galaxy.inclination_deg)) / np.sin(np.radians(inc))
         vobs = d["vobs_kms"] * scale
         verr = d["verr_kms"] * scale

@@ -1,15 +1,18 @@
 """Dark-matter halo models for rotation-curve fits: circular velocity V_halo(R) in km/s at R in kpc.
 
 Every model has named parameters in fit space (logarithms of scales, shapes as they are), default
-bounds (flat priors), and ``velocity_kms(radius_kpc, params)``, which broadcasts: ``radius_kpc`` may
-be (n,) with ``params`` of shape (k,), or (m, n) with ``params`` of shape (k, m, 1) to evaluate m
-parameter sets at once.
+bounds (flat priors), and ``velocity_kms(radius_kpc, params, baryons=None)``, which broadcasts:
+``radius_kpc`` may be (n,) with ``params`` of shape (k,), or (m, n) with ``params`` of shape
+(k, m, 1) to evaluate m parameter sets at once. Models whose shape depends on the galaxy's stars
+(DC14, coreNFW) set ``needs_baryons`` and read :class:`Baryons`.
 
 One class per module of this package, discovered by name (:data:`HALO_MODELS`): a new halo model is
 one module holding a :class:`HaloModel` subclass with a ``name``, plus its config entry.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,11 +28,29 @@ def r200_kpc(v200_kms, hubble_kms_mpc: float = DEFAULT_HUBBLE_KMS_MPC):
     return v200_kms / (10.0 * hubble_kms_mpc * 1e-3)
 
 
+def nfw_mass_shape(y):
+    """ln(1 + y) - y / (1 + y): the NFW enclosed mass in units of 4 pi rho_s r_s^3 at y = r / r_s."""
+    return np.log1p(y) - y / (1.0 + y)
+
+
+@dataclass(frozen=True)
+class Baryons:
+    """The galaxy's stars as some halo models need them, broadcastable against the parameter sets.
+
+    ``stellar_mass_msun``: Y_disk L[3.6] at the fitted distance; ``disk_scale_length_kpc``: the
+    exponential disk scale length at the fitted distance.
+    """
+
+    stellar_mass_msun: np.ndarray | float
+    disk_scale_length_kpc: np.ndarray | float
+
+
 class HaloModel:
     """Base class: parameter names, default bounds and the circular velocity of the halo.
 
     ``cost`` is the relative fit time (NFW = 1) and orders the jobs; a model with
-    ``needs_templates`` reads the DARKexp template table.
+    ``needs_templates`` reads the DARKexp template table, one with ``needs_baryons`` gets
+    :class:`Baryons` in ``velocity_kms``.
     """
 
     name: str
@@ -37,6 +58,7 @@ class HaloModel:
     default_bounds: dict[str, tuple[float, float]] = {}
     cost: float = 1.0
     needs_templates: bool = False
+    needs_baryons: bool = False
 
     def __init__(self, bounds: dict[str, tuple[float, float]] | None = None,
                  hubble_kms_mpc: float = DEFAULT_HUBBLE_KMS_MPC, templates: DarkexpTemplates | None = None):
@@ -54,12 +76,24 @@ class HaloModel:
     def n_params(self) -> int:
         return len(self.param_names)
 
-    def velocity_kms(self, radius_kpc, params) -> np.ndarray:
+    def velocity_kms(self, radius_kpc, params, baryons: Baryons | None = None) -> np.ndarray:
         raise NotImplementedError
 
     def derived(self, params) -> dict[str, float]:
         """Physical quantities derived from fit parameters (for the parameters table)."""
         return {}
+
+
+class V200Halo(HaloModel):
+    """Base of halos parameterised by V200 (the circular velocity at r200) and the concentration c200."""
+
+    param_names = ("log10_v200_kms", "log10_c200")
+    default_bounds = {"log10_v200_kms": (0.7, 3.0), "log10_c200": (0.0, 2.5)}
+
+    def derived(self, params) -> dict[str, float]:
+        v200, c = 10.0 ** params[0], 10.0 ** params[1]
+        r200 = r200_kpc(v200, self.hubble_kms_mpc)
+        return {"r200_kpc": r200, "c200": c, "m200_msun": v200**2 * r200 / G_KPC_KMS2_PER_MSUN}
 
 
 HALO_MODELS = Registry(__name__, HaloModel, "halo model")

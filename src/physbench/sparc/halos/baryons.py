@@ -12,5 +12,5 @@ class BaryonsOnly(HaloModel):
 
     name = "baryons"
 
-    def velocity_kms(self, radius_kpc, params) -> np.ndarray:
+    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
         return np.zeros_like(np.asarray(radius_kpc, dtype=float))

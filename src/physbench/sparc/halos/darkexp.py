@@ -33,7 +33,7 @@ class Darkexp(HaloModel):
             raise ValueError(f"darkexp: phi0 bounds {bounds['phi0']} exceed the template table range {low, high}")
         super().__init__(bounds, hubble_kms_mpc, templates)
 
-    def velocity_kms(self, radius_kpc, params) -> np.ndarray:
+    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
         r2, vmax = 10.0 ** params[1], 10.0 ** params[2]
         return vmax * self.templates.v_over_vmax(params[0], radius_kpc / r2)
 

@@ -20,7 +20,7 @@ class Einasto(HaloModel):
     param_names = ("log10_v200_kms", "log10_c200", "alpha")
     default_bounds = {"log10_v200_kms": (0.7, 3.0), "log10_c200": (0.0, 2.5), "alpha": (0.05, 2.0)}
 
-    def velocity_kms(self, radius_kpc, params) -> np.ndarray:
+    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
         v200, c, alpha = 10.0 ** params[0], 10.0 ** params[1], params[2]
         x = radius_kpc / r200_kpc(v200, self.hubble_kms_mpc)
         a = 3.0 / alpha

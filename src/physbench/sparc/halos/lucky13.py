@@ -1,0 +1,27 @@
+"""The Lucky13 halo of Li et al. (2020)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from physbench.sparc.halos import V200Halo, r200_kpc
+
+
+def lucky13_mass_shape(y):
+    """ln(1 + y) + 2 / (1 + y) - 1 / (2 (1 + y)^2) - 3/2: the enclosed mass in units of 4 pi rho_s r_s^3."""
+    return np.log1p(y) + 2.0 / (1.0 + y) - 0.5 / (1.0 + y) ** 2 - 1.5
+
+
+class Lucky13(V200Halo):
+    """Lucky13, the (alpha, beta, gamma) = (1, 3, 0) profile: rho = rho_s / (1 + x)^3, x = r / r_s.
+
+    In terms of (V200, c200 = r200 / r_s): V^2(r) = V200^2 m(c X) / (X m(c)), X = r / r200, with m
+    from :func:`lucky13_mass_shape`. The density has a core; r_-2 = 2 r_s.
+    """
+
+    name = "lucky13"
+
+    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
+        v200, c = 10.0 ** params[0], 10.0 ** params[1]
+        x = radius_kpc / r200_kpc(v200, self.hubble_kms_mpc)
+        return v200 * np.sqrt(lucky13_mass_shape(c * x) / (x * lucky13_mass_shape(c)))
