@@ -12,11 +12,11 @@ from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_te
 from physbench.sparc.halos import G_KPC_KMS2_PER_MSUN as G
 from physbench.sparc.halos import HALO_MODELS, Baryons, make_halo, nfw_mass_shape, r200_kpc
 from physbench.sparc.halos import dc14 as dc14_module
+from physbench.sparc.halos.burkert import Burkert
 from physbench.sparc.halos.core_nfw import CoreNFW
 from physbench.sparc.halos.dc14 import DC14, dc14_shape, double_power_law_mass_shape
-from physbench.sparc.halos.lucky13 import Lucky13
-from physbench.sparc.halos.burkert import Burkert
 from physbench.sparc.halos.einasto import Einasto
+from physbench.sparc.halos.lucky13 import Lucky13
 from physbench.sparc.halos.nfw import NFW
 from physbench.sparc.halos.pseudo_isothermal import PseudoIsothermal
 
