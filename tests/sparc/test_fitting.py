@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
-from physbench.sparc.data import read_galaxy_table, read_rotmod, rotmod_path
 from physbench.sparc.fitting import Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
 from physbench.sparc.halos import make_halo
 
@@ -29,12 +28,6 @@ TRUTH = {
 def templates():
     settings = TemplateSettings(phi0_min=2.0, phi0_max=6.0, phi0_step=1.0, n_radial=600, tol=1e-8)
     return DarkexpTemplates(build_template_table(settings))
-
-
-@pytest.fixture(scope="module")
-def real_galaxy():
-    table = read_galaxy_table(SNAPSHOT / "SPARC_Lelli2016c.mrt")
-    return Galaxy.from_table(read_rotmod(rotmod_path(SNAPSHOT, "NGC2403")), table.loc["NGC2403"])
 
 
 def synthetic(galaxy: Galaxy, fitter: RotationCurveFit, halo_params: list[float], seed: int = 1) -> Galaxy:

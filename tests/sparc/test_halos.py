@@ -112,9 +112,10 @@ def test_lucky13_matches_its_density_and_published_mass():
     v200, c = 110.0, 6.0
     params = np.array([math.log10(v200), math.log10(c)])
     r200 = r200_kpc(v200)
-    r_s = r200 / c
+    r_s = r200 / (2 * c)  # c200 = r200 / r_-2 and r_-2 = 2 r_s
+    y = r200 / r_s
     mass200 = v200**2 * r200 / G
-    rho_s = mass200 / (4 * math.pi * r_s**3 * (math.log(1 + c) + 2 / (1 + c) - 0.5 / (1 + c) ** 2 - 1.5))
+    rho_s = mass200 / (4 * math.pi * r_s**3 * (math.log(1 + y) + 2 / (1 + y) - 0.5 / (1 + y) ** 2 - 1.5))
     for r in (0.3, 2.0, 15.0, 80.0):
         mass = enclosed_mass(lambda x: rho_s / (1 + x / r_s) ** 3, r)
         assert halo.velocity_kms(np.array([r]), params)[0] == pytest.approx(math.sqrt(G * mass / r), rel=1e-7)

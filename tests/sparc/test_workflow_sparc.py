@@ -13,6 +13,7 @@ from physbench.metrics import read_metrics
 pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
 MODELS = {"baryons", "nfw", "burkert", "pseudo_isothermal", "einasto", "dc14", "core_nfw", "lucky13", "darkexp"}
+LCDM_MODELS = {"nfw", "einasto", "dc14", "core_nfw", "lucky13"}  # the lcdm setting: halos with V200 and c200
 GALAXIES = {"DDO154", "NGC2403", "NGC3198", "NGC7814", "CamB"}
 
 
@@ -37,7 +38,8 @@ def test_aggregated_metrics(results):
     assert set(metrics["metric"]) == fit_metrics | posterior_metrics | percentiles
     # Every (galaxy, model) fitted: no fit failed, chi2 finite everywhere.
     chi2 = metrics[metrics["metric"] == "chi2"]
-    assert len(chi2) == len(GALAXIES) * len(MODELS) * metrics["setting"].nunique()
+    assert len(chi2) == len(GALAXIES) * (len(MODELS) + len(LCDM_MODELS))
+    assert set(chi2.loc[chi2["setting"] == "lcdm", "model"]) == LCDM_MODELS
     assert np.isfinite(chi2["value"]).all()
     wide = metrics.pivot_table(index=["setting", "model", "unit"], columns="metric", values="value")
     assert (wide.loc[wide["n_points"] > wide["n_free"], "reduced_chi2"].notna()).all()
@@ -64,9 +66,20 @@ def test_summary_and_figures(results):
     assert sum(entry["bic_wins"].values()) == len(GALAXIES)
     assert entry["best_model"] in MODELS - {"baryons"}
     assert "li2020/darkexp" in summary["phi0"]
+    # Headline statistics on one common set per setting; flags counted.
+    for setting, models in (("li2020", MODELS), ("lcdm", LCDM_MODELS)):
+        entry = summary["settings"][setting]
+        assert 1 <= entry["n_common"] <= len(GALAXIES)
+        assert set(entry["bic_wins"]) == models and sum(entry["bic_wins"].values()) == entry["n_common"]
+        assert all(entry["bic_wins_pulled"][m] <= entry["bic_wins"][m] for m in models)
+        assert set(entry["n_pulled"]) == set(entry["n_baryon_fraction_above_cosmic"]) == models
     table = pd.read_parquet(results / "summary.parquet")
-    assert set(table["sample"]) == {"all", "quality"}
-    for name in ("rotation_curves", "rotation_curves_all", "bic_preference", "reduced_chi2_cdf", "phi0"):
+    assert set(table["sample"]) == {"all", "quality", "vlast_20_200"}
+    properties = pd.read_parquet(results / "fit_properties.parquet")
+    lcdm_halos = properties[properties["model"].isin(LCDM_MODELS)]
+    assert lcdm_halos[["m200_msun", "log10_c200", "stellar_mass_msun", "baryon_fraction"]].notna().all().all()
+    for name in ("rotation_curves", "rotation_curves_all", "bic_preference", "reduced_chi2_cdf", "phi0",
+                 "lcdm_planes"):
         assert (results / "figures" / f"{name}.png").stat().st_size > 5000
 
 

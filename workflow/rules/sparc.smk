@@ -91,6 +91,7 @@ rule sparc_summary:
         summary="results/sparc/summary.json",
         table="results/sparc/summary.parquet",
         phi0="results/sparc/phi0.parquet",
+        properties="results/sparc/fit_properties.parquet",
     log:
         "logs/sparc/summary.log",
     benchmark:
@@ -99,6 +100,7 @@ rule sparc_summary:
         conda_env("sparc")
     params:
         subsamples=SPARC["summary_samples"],
+        settings=SPARC["settings"],
         code=script_code("sparc_summary"),
     script:
         "../../scripts/sparc_summary.py"
@@ -110,6 +112,7 @@ rule sparc_figures:
         parameters="results/sparc/parameters.parquet",
         table_summary="results/sparc/summary.parquet",
         phi0="results/sparc/phi0.parquet",
+        properties="results/sparc/fit_properties.parquet",
         templates=SPARC_TEMPLATES,
         data=dataset_files(SPARC["dataset"]),
         table=SPARC_TABLE,
@@ -119,6 +122,7 @@ rule sparc_figures:
         bic=sparc_figure("bic_preference", "bic_preference"),
         chi2=sparc_figure("reduced_chi2_cdf", "reduced_chi2_cdf"),
         phi0=sparc_figure("phi0", "phi0"),
+        lcdm=sparc_figure("lcdm_planes", "lcdm_planes"),
     log:
         "logs/sparc/figures.log",
     benchmark:

@@ -12,15 +12,16 @@ SPARC_FIGURES = (
     "bic_preference",
     "reduced_chi2_cdf",
     "phi0",
+    "lcdm_planes",
 )
 
 
 def sparc_cells():
-    """(setting, model, chunk) triples: every model under every prior setting, in n_chunks galaxy chunks."""
+    """(setting, model, chunk) triples: the setting's models (all by default), in n_chunks galaxy chunks."""
     return [
-        (setting, model, chunk)
-        for setting in SPARC["settings"]
-        for model in SPARC["models"]
+        (name, model, chunk)
+        for name, setting in SPARC["settings"].items()
+        for model in setting.get("models") or SPARC["models"]
         for chunk in range(SPARC["n_chunks"])
     ]
 
@@ -74,6 +75,7 @@ def sparc_targets():
         "results/sparc/summary.json",
         "results/sparc/summary.parquet",
         "results/sparc/phi0.parquet",
+        "results/sparc/fit_properties.parquet",
         *[f"results/sparc/figures/{name}.png" for name in SPARC_FIGURES],
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from physbench.sparc.fitting import LCDM_PARAMETERS
 from physbench.sparc.halos import HALO_MODELS
 from physbench.workflow import ConfigError, check_registered
 
@@ -36,6 +37,19 @@ def check_config(settings: dict, config: dict) -> None:
                 f"config.yaml: studies.sparc.models.{name}.bounds.phi0 {phi0} exceeds the template grid "
                 f"[{low}, {high}]; widen studies.sparc.templates or narrow the bounds"
             )
+    for name, setting in settings["settings"].items():
+        listed = setting.get("models")
+        unknown = [m for m in listed or [] if m not in settings["models"]]
+        if unknown:
+            raise ConfigError(f"config.yaml: studies.sparc.settings.{name}.models: unknown model(s) {unknown}; "
+                              f"declared models: {sorted(settings['models'])}")
+        if setting.get("halo_prior") == "lcdm":
+            unfit = [m for m in listed or settings["models"]
+                     if not set(LCDM_PARAMETERS) <= set(HALO_MODELS[settings["models"][m]["halo"]].param_names)]
+            if unfit:
+                raise ConfigError(
+                    f"config.yaml: studies.sparc.settings.{name}: halo_prior lcdm needs halos parameterised by "
+                    f"{list(LCDM_PARAMETERS)}; {unfit} are not: list the setting's models (models: [...])")
     figure_setting = settings.get("figures", {}).get("setting")
     if figure_setting is not None and figure_setting not in settings["settings"]:
         raise ConfigError(

@@ -214,7 +214,17 @@ SAMPLE_CUTS = {
     "inclination_ge30": ("inclination >= 30 deg", lambda t: t["inclination_deg"] >= 30),
     "quality_1": ("Q = 1 (high quality only)", lambda t: t["quality"] == 1),
     "has_vflat": ("Vflat defined", lambda t: t["vflat_kms"].notna()),
+    # Needs the vlast_kms column of load_galaxy_table.
+    "vlast_20_200": ("last measured velocity 20-200 km/s", lambda t: t["vlast_kms"].between(20.0, 200.0)),
 }
+
+
+def load_galaxy_table(data_dir: str | os.PathLike) -> pd.DataFrame:
+    """Table 1 of the SPARC files in ``data_dir``, plus ``vlast_kms``: the last measured velocity of each curve."""
+    table = read_galaxy_table(Path(data_dir) / TABLE_FILE)
+    curves = (read_rotmod(rotmod_path(data_dir, name), name) for name in table.index)
+    table["vlast_kms"] = [curve.vobs_kms[np.argmax(curve.radius_kpc)] for curve in curves]
+    return table
 
 
 def select_sample(table: pd.DataFrame, cuts: list[str], galaxies: list[str] | None = None) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 
 import matplotlib.ticker
 import numpy as np
@@ -13,8 +12,9 @@ import pandas as pd
 from physbench.io import read_parquet, save_figure
 from physbench.metrics import read_metrics as read_metrics_table
 from physbench.plotting import plt
+from physbench.sparc import lcdm
 from physbench.sparc.darkexp import DarkexpTemplates
-from physbench.sparc.data import TABLE_FILE, read_galaxy_table
+from physbench.sparc.data import load_galaxy_table
 from physbench.sparc.fitting import RotationCurveFit
 from physbench.sparc.steps import load_galaxy, make_fitter
 from physbench.sparc.summary import CORED_PHI0, fit_table
@@ -22,7 +22,8 @@ from physbench.sparc.summary import CORED_PHI0, fit_table
 log = logging.getLogger(__name__)
 
 MODEL_COLOURS = {"baryons": "0.45", "nfw": "tab:red", "burkert": "tab:blue", "pseudo_isothermal": "tab:cyan",
-                 "einasto": "tab:orange", "darkexp": "tab:green"}
+                 "einasto": "tab:orange", "darkexp": "tab:green", "dc14": "tab:purple", "core_nfw": "tab:pink",
+                 "lucky13": "tab:brown"}
 
 
 def colour(model: str, index: int) -> str:
@@ -30,8 +31,13 @@ def colour(model: str, index: int) -> str:
 
 
 def _panel(ax, curves: dict[str, tuple[RotationCurveFit, pd.DataFrame]], galaxy: str, detail: bool) -> None:
-    """Data with error bars, the baryonic components (last model's fit) and each model's total curve."""
-    fit, points = list(curves.values())[-1]
+    """Data with error bars, each model's total curve, and the baryonic components of the best model.
+
+    Each model fits its own mass-to-light ratios, distance and inclination, so the gas, disk and
+    bulge curves drawn (in detail panels) are those of the model with the lowest BIC, named in the legend.
+    """
+    whose = min(curves, key=lambda model: np.nan_to_num(curves[model][0].result_.bic, nan=math.inf))
+    fit, points = curves[whose]
     ax.errorbar(points["radius_kpc"], points["vobs_kms"], yerr=points["verr_kms"], fmt="o", ms=2.5 if detail else 1.2,
                 color="k", elinewidth=0.6, zorder=5, label="data")
     radius = np.linspace(points["radius_kpc"].min(), points["radius_kpc"].max(), 120)
@@ -40,7 +46,7 @@ def _panel(ax, curves: dict[str, tuple[RotationCurveFit, pd.DataFrame]], galaxy:
         components = (("vgas_kms", ":", "gas"), ("vdisk_kms", "--", "disk"), ("vbul_kms", "-.", "bulge"))
         for column, style, label in components:
             if np.any(smooth[column] != 0):
-                ax.plot(radius, smooth[column], style, color="0.5", lw=0.9, label=label)
+                ax.plot(radius, smooth[column], style, color="0.5", lw=0.9, label=f"{label} ({whose})")
     for i, (model, (fit, _)) in enumerate(curves.items()):
         smooth = fit.predict(radius)
         ax.plot(radius, smooth["vmodel_kms"], color=colour(model, i), lw=1.2 if detail else 0.7,
@@ -135,6 +141,43 @@ def phi0_distribution(phi0: pd.DataFrame, path, cored_phi0: float) -> None:
     save_figure(fig, path)
 
 
+def lcdm_planes(properties: pd.DataFrame, path, hubble_kms_mpc: float) -> None:
+    """c200-M200 against Dutton & Maccio (2014) and M_star-M200 against Moster et al. (2013), per setting.
+
+    One row of panels per prior setting; halos whose baryon fraction exceeds the cosmic one are
+    drawn as open symbols.
+    """
+    halos = properties.dropna(subset=["m200_msun", "log10_c200"])
+    settings = sorted(halos["setting"].unique()) or ["(no halo with M200 and c200)"]
+    fig, axes = plt.subplots(len(settings), 2, figsize=(10, 3.8 * len(settings)), squeeze=False)
+    masses = np.geomspace(1e9, 1e14, 100)
+    for row, setting in zip(axes, settings):
+        concentration, stars = row
+        for i, (model, group) in enumerate(halos[halos["setting"] == setting].groupby("model")):
+            above = group["baryon_fraction_above_cosmic"].astype(bool)
+            for ax, y in ((concentration, 10.0 ** group["log10_c200"]), (stars, group["stellar_mass_msun"])):
+                ax.scatter(group.loc[~above, "m200_msun"], y[~above], s=9, color=colour(model, i), label=model)
+                ax.scatter(group.loc[above, "m200_msun"], y[above], s=9, facecolors="none",
+                           edgecolors=colour(model, i))
+        relation = 10.0 ** lcdm.log10_c200(masses, hubble_kms_mpc)
+        concentration.plot(masses, relation, "k-", lw=1, label="Dutton & Maccio 2014")
+        concentration.fill_between(masses, relation / 10**0.11, relation * 10**0.11, color="0.85", zorder=0)
+        shm = 10.0 ** lcdm.log10_stellar_mass(masses)
+        stars.plot(masses, shm, "k-", lw=1, label="Moster et al. 2013")
+        stars.fill_between(masses, shm / 10**0.15, shm * 10**0.15, color="0.85", zorder=0)
+        stars.plot(masses, lcdm.COSMIC_BARYON_FRACTION * masses, "k:", lw=1, label="cosmic baryon fraction")
+        for ax, ylabel in ((concentration, "c200"), (stars, "M_star [M_sun]")):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlim(masses[0], masses[-1])
+            ax.set_xlabel("M200 [M_sun]")
+            ax.set_ylabel(ylabel)
+            ax.set_title(f"{setting}: {ylabel} vs M200 (open: baryon fraction > cosmic)", fontsize=9)
+            ax.legend(fontsize=6)
+    fig.tight_layout()
+    save_figure(fig, path)
+
+
 def _adopted_fits(parameters: pd.DataFrame, data_dir, table: pd.DataFrame, setting_name: str, params: dict,
                   templates: DarkexpTemplates | None) -> dict[str, dict[str, RotationCurveFit]]:
     """fits[galaxy][model] rebuilt from the parameters table (no refitting)."""
@@ -144,7 +187,8 @@ def _adopted_fits(parameters: pd.DataFrame, data_dir, table: pd.DataFrame, setti
     for name in galaxies:
         galaxy = load_galaxy(data_dir, table, name)
         fits[name] = {}
-        for model_name, model in params["models"].items():
+        for model_name in params["settings"][setting_name].get("models") or params["models"]:
+            model = params["models"][model_name]
             values = chosen[(chosen["galaxy"] == name) & (chosen["model"] == model_name)]
             fitter = make_fitter(model, params["settings"][setting_name], {}, templates, params["hubble_kms_mpc"],
                                  model_name)
@@ -155,11 +199,11 @@ def _adopted_fits(parameters: pd.DataFrame, data_dir, table: pd.DataFrame, setti
     return fits
 
 
-def plot_study(metrics_parquet, parameters_parquet, table_parquet, phi0_parquet, templates_parquet, data_dir,
-               outputs: dict, *, params: dict) -> None:
-    """The study's figures (named-galaxy fits, all-galaxy grid, BIC preference, chi2 CDF, phi0)."""
+def plot_study(metrics_parquet, parameters_parquet, table_parquet, phi0_parquet, properties_parquet,
+               templates_parquet, data_dir, outputs: dict, *, params: dict) -> None:
+    """The study's figures (named-galaxy fits, all-galaxy grid, BIC preference, chi2 CDF, phi0, LambdaCDM planes)."""
     metrics, parameters = read_metrics_table(metrics_parquet), read_parquet(parameters_parquet)
-    galaxy_table = read_galaxy_table(Path(data_dir) / TABLE_FILE)
+    galaxy_table = load_galaxy_table(data_dir)
     templates = DarkexpTemplates(read_parquet(templates_parquet))
     setting = params["figures"].get("setting") or next(iter(params["settings"]))
     fits = _adopted_fits(parameters, data_dir, galaxy_table, setting, params, templates)
@@ -169,4 +213,5 @@ def plot_study(metrics_parquet, parameters_parquet, table_parquet, phi0_parquet,
     bic_preference(read_parquet(table_parquet), outputs["bic"])
     reduced_chi2_cdf(fit_table(metrics), outputs["chi2"])
     phi0_distribution(read_parquet(phi0_parquet), outputs["phi0"], CORED_PHI0)
+    lcdm_planes(read_parquet(properties_parquet), outputs["lcdm"], params["hubble_kms_mpc"])
     log.info("figures for %d galaxies (%d named) of setting %s", len(fits), len(named), setting)

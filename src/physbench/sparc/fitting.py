@@ -7,7 +7,10 @@ Model (velocities in km/s, radii in kpc):
 with delta = D'/D the distance ratio (R' = R delta; baryonic V^2 scale as delta) and the observed
 velocities and errors deprojected for the fitted inclination i', V_obs' = V_obs sin(i)/sin(i').
 Priors (Li et al. 2020 style, each switchable): log-normal Y_disk and Y_bul (0.5 and 0.7,
-0.1 dex), Gaussian D and i from SPARC Table 1; flat priors inside the halo bounds.
+0.1 dex), Gaussian D and i from SPARC Table 1; flat priors inside the halo bounds, or with
+``halo_prior: lcdm`` log-normal LambdaCDM priors on halos parameterised by (V200, c200): c200 about
+the Dutton & Maccio (2014) c-M relation and the stellar mass Y_disk L[3.6] about the Moster et al.
+(2013) stellar-mass-halo-mass relation (:mod:`physbench.sparc.lcdm`).
 
 The fit minimises -2 ln posterior = chi^2 + prior penalties with a seeded differential evolution
 (global), then L-BFGS-B (local) from the global optimum and further seeded random starts; the best
@@ -26,9 +29,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import differential_evolution, minimize
 
+from physbench.sparc import lcdm
 from physbench.sparc.data import RotationCurve
-from physbench.sparc.halos import Baryons, HaloModel
+from physbench.sparc.halos import G_KPC_KMS2_PER_MSUN, Baryons, HaloModel, r200_kpc
 
+HALO_PRIORS = ("flat", "lcdm")
+LCDM_PARAMETERS = ("log10_v200_kms", "log10_c200")  # what a halo needs for the LambdaCDM priors
 PENALTY = 1e30  # -2 ln posterior where the model is undefined (e.g. distance or inclination 0)
 NOT_FINITE = "the model is undefined at every parameter value tried (e.g. distance or inclination 0): no chi2"
 
@@ -45,6 +51,14 @@ class PriorSettings:
     free_inclination: bool = True
     # Nuisance bounds: this many prior sigmas either side of the prior mean.
     nuisance_sigmas: float = 5.0
+    # "flat" (inside the halo bounds) or "lcdm": the c-M and stellar-mass-halo-mass relations.
+    halo_prior: str = "flat"
+    concentration_sigma_dex: float = 0.11
+    stellar_mass_sigma_dex: float = 0.15
+
+    def __post_init__(self):
+        if self.halo_prior not in HALO_PRIORS:
+            raise ValueError(f"halo_prior must be one of {HALO_PRIORS}, got {self.halo_prior!r}")
 
 
 @dataclass(frozen=True)
@@ -146,6 +160,9 @@ class RotationCurveFit:
         """Names, bounds, prior means and sigmas (NaN: flat) of every free parameter for this galaxy."""
         p = self.priors
         names = list(self.halo.param_names)
+        if p.halo_prior == "lcdm" and not set(LCDM_PARAMETERS) <= set(names):
+            raise ValueError(f"halo model {self.halo.name!r} has no {LCDM_PARAMETERS} parameters: LambdaCDM priors "
+                             "need a halo parameterised by V200 and c200 (list the setting's models)")
         bounds = [self.halo.bounds[k] for k in names]
         means = [math.nan] * len(names)
         sigmas = [math.nan] * len(names)
@@ -199,8 +216,8 @@ class RotationCurveFit:
         disk2 = delta * ud * vdisk * np.abs(vdisk)
         bul2 = delta * ub * vbul * np.abs(vbul)
         # Stellar mass and disk length at the fitted distance: L scales as D^2, lengths as D.
-        baryons = (Baryons(ud * galaxy.luminosity_1e9lsun * 1e9 * delta**2, galaxy.disk_scale_length_kpc * delta)
-                   if self.halo.needs_baryons else None)
+        stellar_mass = ud * galaxy.luminosity_1e9lsun * 1e9 * delta**2
+        baryons = Baryons(stellar_mass, galaxy.disk_scale_length_kpc * delta) if self.halo.needs_baryons else None
         with np.errstate(all="ignore"):
             vhalo = np.broadcast_to(self.halo.velocity_kms(radius, halo, baryons), radius.shape)
         scale = math.sin(math.radians(galaxy.inclination_deg)) / np.sin(np.radians(inc))
@@ -208,7 +225,19 @@ class RotationCurveFit:
         verr = d["verr_kms"] * scale
         vmodel = np.sqrt(np.maximum(gas2 + disk2 + bul2 + vhalo**2, 0.0))
         return {"radius_kpc": radius, "vobs_kms": vobs, "verr_kms": verr, "vgas2": gas2, "vdisk2": disk2,
-                "vbul2": bul2, "vhalo_kms": vhalo, "vmodel_kms": vmodel}
+                "vbul2": bul2, "vhalo_kms": vhalo, "vmodel_kms": vmodel, "stellar_mass_msun": stellar_mass[:, 0]}
+
+    def _lcdm_penalty(self, theta: np.ndarray, names: list[str], stellar_mass: np.ndarray) -> np.ndarray:
+        """-2 ln of the LambdaCDM priors: c200 about the c-M relation, M_star about the SHM relation."""
+        p = self.priors
+        log_v200 = theta[names.index("log10_v200_kms")]
+        log_c200 = theta[names.index("log10_c200")]
+        v200 = 10.0**log_v200
+        m200 = v200**2 * r200_kpc(v200, self.halo.hubble_kms_mpc) / G_KPC_KMS2_PER_MSUN
+        concentration = (log_c200 - lcdm.log10_c200(m200, self.halo.hubble_kms_mpc)) / p.concentration_sigma_dex
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stars = (np.log10(stellar_mass) - lcdm.log10_stellar_mass(m200)) / p.stellar_mass_sigma_dex
+        return concentration**2 + stars**2
 
     def _objective(self, theta, names, galaxy, means, sigmas, arrays=None):
         """(-2 ln posterior, chi^2) for theta of shape (P, S)."""
@@ -216,6 +245,8 @@ class RotationCurveFit:
         chi2 = np.sum(((c["vobs_kms"] - c["vmodel_kms"]) / c["verr_kms"]) ** 2, axis=1)
         informative = np.isfinite(sigmas)
         prior = np.sum(((theta[informative] - means[informative, None]) / sigmas[informative, None]) ** 2, axis=0)
+        if self.priors.halo_prior == "lcdm":
+            prior = prior + self._lcdm_penalty(theta, names, c["stellar_mass_msun"])
         total = chi2 + prior
         bad = ~np.isfinite(total)
         total[bad] = PENALTY

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ from physbench.io import read_parquet, write_parquet
 from physbench.metrics import aggregate, metrics_frame, write_metrics
 from physbench.provenance import Provenance
 from physbench.sparc.darkexp import DarkexpTemplates
-from physbench.sparc.data import TABLE_FILE, read_galaxy_table, read_rotmod, rotmod_path, select_sample
+from physbench.sparc.data import load_galaxy_table, read_rotmod, rotmod_path, select_sample
 from physbench.sparc.fitting import FitResult, Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
 from physbench.sparc.halos import HALO_MODELS, make_halo
 from physbench.sparc.posterior import PERCENTILES, Posterior, SamplerSettings, sample_posterior
@@ -52,7 +51,8 @@ def load_galaxy(data_dir, table: pd.DataFrame, name: str) -> Galaxy:
 def make_fitter(model: dict, setting: dict, optimiser: dict, templates: DarkexpTemplates | None,
                 hubble_kms_mpc: float, model_name: str) -> RotationCurveFit:
     halo = make_halo(model["halo"], model.get("bounds"), templates, hubble_kms_mpc)
-    return RotationCurveFit(halo, PriorSettings(**setting), OptimiserSettings(**optimiser), model_name=model_name)
+    priors = PriorSettings(**{k: v for k, v in setting.items() if k != "models"})
+    return RotationCurveFit(halo, priors, OptimiserSettings(**optimiser), model_name=model_name)
 
 
 def _key(galaxy: str, model: str, setting: str) -> dict:
@@ -137,7 +137,7 @@ def fit_chunk(data_dir, templates_parquet, out_metrics, out_parameters, out_samp
 
     Failures become metric rows; the posterior samples of every fit go to ``out_samples``.
     """
-    table = read_galaxy_table(Path(data_dir) / TABLE_FILE)
+    table = load_galaxy_table(data_dir)
     galaxies = chunk_of(sample_galaxies(table, params["sample"]), chunk, params["n_chunks"])
     model = params["model"]
     templates = (DarkexpTemplates(read_parquet(templates_parquet))

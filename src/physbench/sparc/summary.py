@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,8 @@ from scipy.stats import spearmanr
 
 from physbench.io import read_parquet, write_json, write_parquet
 from physbench.metrics import read_metrics as read_metrics_table
-from physbench.sparc.data import TABLE_FILE, read_galaxy_table, select_sample
+from physbench.sparc.data import load_galaxy_table, select_sample
+from physbench.sparc.lcdm import COSMIC_BARYON_FRACTION
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +21,8 @@ CORED_PHI0 = 2.0  # phi0 at or below this: flat-cored DARKexp halos (energy-gap 
 
 def fit_table(metrics: pd.DataFrame) -> pd.DataFrame:
     """Wide table, one row per (setting, model, galaxy) with the fit metrics as columns."""
-    wide = metrics.pivot_table(index=["setting", "model", "unit"], columns="metric", values="value",
-                               aggfunc="first", dropna=False)
+    # Only the (setting, model, galaxy) triples fitted; NaN values kept.
+    wide = metrics.set_index(["setting", "model", "unit", "metric"])["value"].unstack("metric")
     notes = metrics.groupby(["setting", "model", "unit"])["note"].first()
     wide = wide.join(notes).reset_index().rename(columns={"unit": "galaxy"})
     wide.columns.name = None
@@ -36,39 +36,91 @@ def bic_preference(fits: pd.DataFrame) -> pd.DataFrame:
     return best
 
 
-def model_summary(fits: pd.DataFrame, galaxies: list[str] | None = None) -> pd.DataFrame:
-    """Per (setting, model): counts, median reduced chi^2, fractions below 1.5 and 3, BIC wins.
+def common_galaxies(fits: pd.DataFrame) -> pd.Index:
+    """Galaxies with a defined reduced chi^2 (at least one degree of freedom) under every model of ``fits``."""
+    defined = fits.pivot(index="galaxy", columns="model", values="reduced_chi2")
+    return defined.dropna().index
 
-    Medians and fractions are over galaxies where the reduced chi^2 is defined (N > f); the
-    ``common`` median uses only galaxies where it is defined for every model of the setting.
+
+def model_summary(fits: pd.DataFrame, galaxies: list[str] | None = None) -> pd.DataFrame:
+    """Per (setting, model): counts, flags, and the headline statistics on the setting's common set.
+
+    Medians, fractions and BIC wins are over the common set of galaxies (:func:`common_galaxies`),
+    the same for every model of a setting; ``median_reduced_chi2_all_defined`` uses every galaxy
+    where the model's reduced chi^2 is defined. ``bic_wins_pulled`` counts wins whose winning fit
+    is ``pulled`` (distance or inclination beyond 3 sigma, or a mass-to-light ratio at its prior edge).
     """
     if galaxies is not None:
         fits = fits[fits["galaxy"].isin(galaxies)]
     rows = []
-    wins = bic_preference(fits).groupby(["setting", "model"]).size()
     for setting, per_setting in fits.groupby("setting"):
-        defined = per_setting.pivot(index="galaxy", columns="model", values="reduced_chi2")
-        common = defined.dropna().index
+        common = common_galaxies(per_setting)
+        on_common = per_setting[per_setting["galaxy"].isin(common)]
+        winners = bic_preference(on_common).merge(on_common[["galaxy", "model", "pulled"]], on=["galaxy", "model"])
         for model, group in per_setting.groupby("model"):
-            chi2_nu = group["reduced_chi2"].to_numpy()
-            finite = chi2_nu[np.isfinite(chi2_nu)]
+            defined = group["reduced_chi2"].dropna().to_numpy()
+            chi2_nu = on_common.loc[on_common["model"] == model, "reduced_chi2"].to_numpy()
+            wins = winners[winners["model"] == model]
             rows.append({
                 "setting": setting, "model": model, "n_galaxies": len(group),
                 "n_failed": int((~np.isfinite(group["chi2"])).sum()),
                 "n_converged": int((group["converged"] == 1).sum()),
                 "n_at_bound": int((group["at_bound"] == 1).sum()),
                 "n_halo_at_bound": int((group["halo_at_bound"] == 1).sum()),
-                "n_reduced_chi2_defined": len(finite),
-                "median_reduced_chi2": float(np.median(finite)) if len(finite) else math.nan,
-                "median_reduced_chi2_common": float(defined.loc[common, model].median()) if len(common) else math.nan,
                 "n_common": len(common),
-                "fraction_below_1p5": float(np.mean(finite < 1.5)) if len(finite) else math.nan,
-                "fraction_below_3": float(np.mean(finite < 3.0)) if len(finite) else math.nan,
-                "bic_wins": int(wins.get((setting, model), 0)),
+                "median_reduced_chi2": float(np.median(chi2_nu)) if len(chi2_nu) else math.nan,
+                "fraction_below_1p5": float(np.mean(chi2_nu < 1.5)) if len(chi2_nu) else math.nan,
+                "fraction_below_3": float(np.mean(chi2_nu < 3.0)) if len(chi2_nu) else math.nan,
+                "bic_wins": len(wins),
+                "bic_wins_pulled": int(wins["pulled"].sum()),
+                "n_pulled": int(group["pulled"].sum()),
+                "n_baryon_fraction_above_cosmic": int(group["baryon_fraction_above_cosmic"].sum()),
+                "n_reduced_chi2_defined": len(defined),
+                "median_reduced_chi2_all_defined": float(np.median(defined)) if len(defined) else math.nan,
                 "median_fit_seconds": float(np.nanmedian(group["fit_seconds"])),
                 "total_fit_seconds": float(np.nansum(group["fit_seconds"])),
             } | _posterior_counts(group))
     return pd.DataFrame(rows)
+
+
+def fit_properties(parameters: pd.DataFrame, galaxy_table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Per (setting, model, galaxy): nuisance pulls, halo mass and concentration, baryon masses and flags.
+
+    Pulls are (fitted - Table 1) / error for distance and inclination; ``upsilon_at_edge`` marks a
+    mass-to-light ratio at its prior bound; ``pulled`` is either beyond 3 sigma or at the edge.
+    Masses scale with the fitted distance squared; gas is 1.33 M_HI (helium included).
+    """
+    fitted = parameters[parameters["kind"] == "fit"]
+    keys = ["setting", "model", "galaxy"]
+    values = fitted.pivot_table(index=keys, columns="parameter", values="value", aggfunc="first")
+    at_edge = fitted[fitted["parameter"].str.startswith("log10_upsilon")].groupby(keys)["at_bound"].any()
+    derived = parameters[parameters["kind"] == "derived"].pivot_table(index=keys, columns="parameter",
+                                                                      values="value", aggfunc="first")
+    frame = pd.DataFrame(index=values.index.union(derived.index))
+    table = galaxy_table.reindex(frame.index.get_level_values("galaxy"))
+
+    def column(source: pd.DataFrame, name: str) -> np.ndarray:
+        return (source[name].reindex(frame.index) if name in source else pd.Series(math.nan, frame.index)).to_numpy()
+
+    distance = column(values, "distance_mpc")
+    frame["distance_pull"] = (distance - table["distance_mpc"].to_numpy()) / table["distance_err_mpc"].to_numpy()
+    frame["inclination_pull"] = ((column(values, "inclination_deg") - table["inclination_deg"].to_numpy())
+                                 / table["inclination_err_deg"].to_numpy())
+    frame["upsilon_at_edge"] = at_edge.reindex(frame.index).fillna(False).astype(bool).to_numpy()
+    frame["pulled"] = ((np.abs(frame["distance_pull"]) > 3) | (np.abs(frame["inclination_pull"]) > 3)
+                       | frame["upsilon_at_edge"])
+    prior_upsilon = np.array([settings.get(s, {}).get("upsilon_disk", 0.5)
+                              for s in frame.index.get_level_values("setting")])
+    upsilon = np.where(np.isnan(column(values, "log10_upsilon_disk")), prior_upsilon,
+                       10.0 ** column(values, "log10_upsilon_disk"))
+    scale = np.where(np.isnan(distance), 1.0, distance / table["distance_mpc"].to_numpy()) ** 2
+    frame["stellar_mass_msun"] = upsilon * table["luminosity_1e9lsun"].to_numpy() * 1e9 * scale
+    frame["gas_mass_msun"] = 1.33 * table["mass_hi_1e9msun"].to_numpy() * 1e9 * scale
+    frame["m200_msun"] = column(derived, "m200_msun")
+    frame["log10_c200"] = column(values, "log10_c200")
+    frame["baryon_fraction"] = (frame["stellar_mass_msun"] + frame["gas_mass_msun"]) / frame["m200_msun"]
+    frame["baryon_fraction_above_cosmic"] = frame["baryon_fraction"] > COSMIC_BARYON_FRACTION
+    return frame.reset_index()
 
 
 def _posterior_counts(group: pd.DataFrame) -> dict:
@@ -110,9 +162,13 @@ def phi0_summary(phi0: pd.DataFrame) -> dict:
 
 
 def summarise(metrics: pd.DataFrame, parameters: pd.DataFrame, galaxy_table: pd.DataFrame,
-              subsamples: dict[str, list[str]]) -> tuple[dict, pd.DataFrame]:
-    """Headline numbers (for summary.json) and the per-model table for every named sample."""
-    fits = fit_table(metrics)
+              subsamples: dict[str, list[str]], settings: dict) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Headline numbers (for summary.json), the per-model table for every named sample, fit properties."""
+    properties = fit_properties(parameters, galaxy_table, settings)
+    flags = properties[["setting", "model", "galaxy", "pulled", "baryon_fraction_above_cosmic"]]
+    fits = fit_table(metrics).merge(flags, on=["setting", "model", "galaxy"], how="left")
+    for flag in ("pulled", "baryon_fraction_above_cosmic"):
+        fits[flag] = fits[flag].astype("boolean").fillna(False).astype(bool)
     tables = [model_summary(fits).assign(sample="all")]
     for name, cuts in subsamples.items():
         members = select_sample(galaxy_table, cuts)
@@ -123,44 +179,35 @@ def summarise(metrics: pd.DataFrame, parameters: pd.DataFrame, galaxy_table: pd.
         halos = group[group["model"] != "baryons"].sort_values("median_reduced_chi2")
         by_model = group.set_index("model")
         entry = {
+            "n_common": int(group["n_common"].iloc[0]),
             "best_model": halos["model"].iloc[0] if len(halos) else None,
             "best_median_reduced_chi2": float(halos["median_reduced_chi2"].iloc[0]) if len(halos) else math.nan,
-            "median_reduced_chi2": by_model["median_reduced_chi2"].to_dict(),
-            "median_reduced_chi2_common": by_model["median_reduced_chi2_common"].to_dict(),
-            "fraction_below_1p5": by_model["fraction_below_1p5"].to_dict(),
-            "fraction_below_3": by_model["fraction_below_3"].to_dict(),
-            "bic_wins": by_model["bic_wins"].to_dict(),
-            "n_failed": by_model["n_failed"].to_dict(),
-            "n_not_converged": (by_model["n_galaxies"] - by_model["n_converged"]).to_dict(),
-            "n_at_bound": by_model["n_at_bound"].to_dict(),
-            "n_halo_at_bound": by_model["n_halo_at_bound"].to_dict(),
-            "median_fit_seconds": by_model["median_fit_seconds"].to_dict(),
-            "n_posterior": by_model["n_posterior"].to_dict(),
-            "n_posterior_converged": by_model["n_posterior_converged"].to_dict(),
-        }
-        if "nfw" in by_model.index:
-            nfw = by_model.loc["nfw", "median_reduced_chi2"]
-            entry["nfw_over_model_median_reduced_chi2"] = {
-                m: float(nfw / v) for m, v in by_model["median_reduced_chi2"].items() if m != "nfw" and v > 0}
+        } | {key: by_model[key].to_dict() for key in (
+            "median_reduced_chi2", "fraction_below_1p5", "fraction_below_3", "bic_wins", "bic_wins_pulled",
+            "n_pulled", "n_baryon_fraction_above_cosmic", "n_failed", "n_at_bound", "n_halo_at_bound",
+            "median_reduced_chi2_all_defined", "median_fit_seconds", "n_posterior", "n_posterior_converged")}
+        entry["n_not_converged"] = (by_model["n_galaxies"] - by_model["n_converged"]).to_dict()
         for name in subsamples:
             sub = table[(table["sample"] == name) & (table["setting"] == setting)].set_index("model")
             entry[f"median_reduced_chi2_{name}"] = sub["median_reduced_chi2"].to_dict()
-            entry[f"n_galaxies_{name}"] = int(sub["n_galaxies"].max()) if len(sub) else 0
+            entry[f"n_common_{name}"] = int(sub["n_common"].max()) if len(sub) else 0
         summary["settings"][setting] = entry
     if (parameters["parameter"] == "phi0").any():
         summary["phi0"] = phi0_summary(phi0_table(parameters, galaxy_table, fits))
-    return summary, table
+    return summary, table, properties
 
 
-def summarise_study(metrics_parquet, parameters_parquet, data_dir, out_summary, out_table, out_phi0, *,
-                    subsamples: dict) -> None:
-    """summary.json (headline numbers), the per-model table and the DARKexp phi0 table."""
+def summarise_study(metrics_parquet, parameters_parquet, data_dir, out_summary, out_table, out_phi0,
+                    out_properties, *, subsamples: dict, settings: dict) -> None:
+    """summary.json (headline numbers), the per-model table, the DARKexp phi0 table and the fit properties."""
     metrics, parameters = read_metrics_table(metrics_parquet), read_parquet(parameters_parquet)
-    galaxy_table = read_galaxy_table(Path(data_dir) / TABLE_FILE)
-    summary, table = summarise(metrics, parameters, galaxy_table, subsamples)
+    galaxy_table = load_galaxy_table(data_dir)
+    summary, table, properties = summarise(metrics, parameters, galaxy_table, subsamples, settings)
     for setting, entry in summary["settings"].items():
-        log.info("%s: median reduced chi2 %s; BIC wins %s", setting,
-                 {k: round(v, 3) for k, v in entry["median_reduced_chi2"].items()}, entry["bic_wins"])
+        log.info("%s (%d galaxies in the common set): median reduced chi2 %s; BIC wins %s", setting,
+                 entry["n_common"], {k: round(v, 3) for k, v in entry["median_reduced_chi2"].items()},
+                 entry["bic_wins"])
     write_parquet(out_table, table)
     write_parquet(out_phi0, phi0_table(parameters, galaxy_table, fit_table(metrics)))
+    write_parquet(out_properties, properties)
     write_json(out_summary, summary)

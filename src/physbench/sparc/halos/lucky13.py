@@ -15,8 +15,9 @@ def lucky13_mass_shape(y):
 class Lucky13(V200Halo):
     """Lucky13, the (alpha, beta, gamma) = (1, 3, 0) profile: rho = rho_s / (1 + x)^3, x = r / r_s.
 
-    In terms of (V200, c200 = r200 / r_s): V^2(r) = V200^2 m(c X) / (X m(c)), X = r / r200, with m
-    from :func:`lucky13_mass_shape`. The density has a core; r_-2 = 2 r_s.
+    The density has a core, and its logarithmic slope is -2 at r_-2 = 2 r_s. As for the other halos
+    the concentration is c200 = r200 / r_-2 (so the LambdaCDM c-M prior means the same), hence
+    V^2(r) = V200^2 m(2 c X) / (X m(2 c)), X = r / r200, with m from :func:`lucky13_mass_shape`.
     """
 
     name = "lucky13"
@@ -24,4 +25,4 @@ class Lucky13(V200Halo):
     def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
         v200, c = 10.0 ** params[0], 10.0 ** params[1]
         x = radius_kpc / r200_kpc(v200, self.hubble_kms_mpc)
-        return v200 * np.sqrt(lucky13_mass_shape(c * x) / (x * lucky13_mass_shape(c)))
+        return v200 * np.sqrt(lucky13_mass_shape(2.0 * c * x) / (x * lucky13_mass_shape(2.0 * c)))
