@@ -94,6 +94,26 @@ def test_code_closure_follows_imports_transitively_and_only_physbench(tmp_path):
         code_fingerprint("physbench.nonexistent")
 
 
+
+def test_fingerprint_covers_the_data_files_of_the_packages_it_runs(tmp_path):
+    """The report's templates are code of the report rules: editing one changes their fingerprint."""
+    script = tmp_path / "m" / "scripts" / "report.py"
+    script.parent.mkdir(parents=True)
+    script.write_text("from physbench.report import build\n")
+    assert PACKAGE_DIR / "report/templates/study.html.j2" in code_closure(script)
+    assert all(p.suffix == ".py" for p in code_closure("physbench.supercon.splits"))
+    shutil.copytree(PACKAGE_DIR, tmp_path / "copy" / "physbench", ignore=shutil.ignore_patterns("__pycache__"))
+    hashes = []
+    for text in ("", "<!-- edited -->\n"):
+        template = tmp_path / "copy/physbench/report/templates/study.html.j2"
+        template.write_text(template.read_text() + text)
+        result = subprocess.run([sys.executable, "-c", "import sys; from physbench.provenance import code_fingerprint; "
+                                 "print(code_fingerprint(sys.argv[1]))", str(script)],
+                                env=dict(os.environ, PYTHONPATH=str(tmp_path / "copy")), capture_output=True, text=True,
+                                check=True)
+        hashes.append(result.stdout.strip())
+    assert hashes[0] == code_fingerprint(script) != hashes[1]
+
 def test_imported_modules_lists_only_package_modules():
     assert "physbench.io" in imported_modules(PACKAGE_DIR / "metrics.py")
     assert imported_modules(PACKAGE_DIR / "logs.py") <= {"physbench"}

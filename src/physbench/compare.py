@@ -258,33 +258,22 @@ def terminal_summary(result: dict, limit: int = 40) -> str:
     return "\n".join(lines)
 
 
-def _note(text: str) -> str:
-    return f'<p class="note">{html.esc(text)}</p>'
-
-
 def comparison_page(a: Version, b: Version, table: pd.DataFrame, one_sided: pd.DataFrame, settings: dict) -> str:
     """The comparison as an HTML page in the report's style."""
     counts = table["status"].value_counts()
     shown_columns = [*GROUP_COLUMNS, "metric_unit", "status", "mean_a", "mean_b", "diff", "rel_diff",
                      "max_abs_diff", "n_pairs", "n_changed", "n_failure_changes", "n_only_a", "n_only_b", "p_value"]
-    flagged = table[table["flagged"]]
-    body = [
-        html.key_values([
-            ("A", a.label), ("B", b.label), ("metric rows in A", len(a.metrics)), ("metric rows in B", len(b.metrics)),
-            ("threshold", f"|mean B − mean A| > {settings['threshold']:g} · |mean A| + {settings['abs_tol']:g}, "
-                          "or a unit failing on one side only"),
-            ("ignored metrics", ", ".join(settings["ignore"]) or "none"),
-            ("groups", ", ".join(f"{k}: {v}" for k, v in counts.items())),
-        ]),
-        '<p class="note">diff is the mean over paired units and folds of B − A, in the metric\'s unit; p is the '
-        "two-sided Wilcoxon signed-rank test of those differences (with fewer than 6 changed units it cannot reach "
-        "0.05).</p>",
-        f'<h2>Changed ({len(flagged)})</h2>',
-        html.table(flagged[shown_columns]) if len(flagged) else _note("Nothing moved beyond the threshold."),
-        f'<h2>Keys on one side only ({len(one_sided)})</h2>',
-        html.table(one_sided, max_rows=500) if len(one_sided) else _note("None: both sides have the same keys."),
-        f'<h2>All groups ({len(table)})</h2>',
-        html.table(table[shown_columns], max_rows=2000, row_classes=["flagged" if f else "" for f in table["flagged"]]),
-        f'<p class="note">Read from A: {html.esc(", ".join(a.files))}; B: {html.esc(", ".join(b.files))}.</p>',
-    ]
-    return html.page(f"Comparison {a.label} → {b.label}", "".join(body))
+    summary = html.key_values([
+        ("A", a.label), ("B", b.label), ("metric rows in A", len(a.metrics)), ("metric rows in B", len(b.metrics)),
+        ("threshold", f"|mean B − mean A| > {settings['threshold']:g} · |mean A| + {settings['abs_tol']:g}, "
+                      "or a unit failing on one side only"),
+        ("ignored metrics", ", ".join(settings["ignore"]) or "none"),
+        ("groups", ", ".join(f"{k}: {v}" for k, v in counts.items())),
+    ])
+    body = html.render(
+        "comparison.html.j2", summary=summary, changed=html.table(table.loc[table["flagged"], shown_columns]),
+        one_sided=html.table(one_sided, max_rows=500),
+        groups=html.table(table[shown_columns], max_rows=2000,
+                          row_classes=["flagged" if f else "" for f in table["flagged"]]),
+        files_a=a.files, files_b=b.files)
+    return html.page(f"Comparison {a.label} → {b.label}", body)

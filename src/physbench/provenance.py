@@ -65,6 +65,17 @@ def _module_name(source: Path) -> str | None:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _hashed_name(source: Path) -> str | None:
+    """What a fingerprint calls a file of the package: a module's dotted name, a data file's path
+    (``physbench/report/templates/study.html.j2``); None for a file outside the package."""
+    if source.suffix == ".py":
+        return _module_name(source)
+    try:
+        return PurePath(PACKAGE_DIR.name, source.resolve().relative_to(PACKAGE_DIR)).as_posix()
+    except ValueError:
+        return None
+
+
 def imported_modules(source: Path) -> set[str]:
     """The ``physbench`` modules that ``source`` imports anywhere in its body (top level or inside
     functions), with the packages they live in (importing ``a.b.c`` runs ``a`` and ``a.b`` too).
@@ -103,7 +114,8 @@ def _imported_modules(path: str, mtime_ns: int, size: int) -> frozenset[str]:
 
 def code_closure(*entries: str | os.PathLike) -> list[Path]:
     """Source files that ``entries`` run: each entry (a file such as a rule's script, or a dotted
-    ``physbench`` module name) and every ``physbench`` module it imports, transitively."""
+    ``physbench`` module name), every ``physbench`` module it imports, transitively, and the
+    :func:`package_data` of the packages among them."""
     pending = []
     for entry in entries:
         source = module_source(entry) if isinstance(entry, str) and not entry.endswith(".py") else Path(entry)
@@ -116,7 +128,20 @@ def code_closure(*entries: str | os.PathLike) -> list[Path]:
         if source not in seen:
             seen.add(source)
             pending.extend(module_source(module).resolve() for module in imported_modules(source))
-    return sorted(seen)
+    packages = [source.parent for source in seen if source.name == "__init__.py" and _module_name(source)]
+    return sorted(seen.union(*(package_data(package) for package in packages)))
+
+
+def package_data(package: Path) -> list[Path]:
+    """Files other than Python source that a package of physbench holds for its modules to read (the
+    report's templates): the files under its folder, outside its subpackages and hidden files."""
+    found = []
+    for folder, folders, files in os.walk(package):
+        folders[:] = [name for name in folders if name != "__pycache__" and not name.startswith(".")
+                      and not (Path(folder) / name / "__init__.py").is_file()]
+        found += [Path(folder) / name for name in files if not name.endswith((".py", ".pyc", "~"))
+                  and not name.startswith(".")]
+    return found
 
 
 def code_fingerprint(*entries: str | os.PathLike) -> str:
@@ -125,10 +150,10 @@ def code_fingerprint(*entries: str | os.PathLike) -> str:
     Rules carry this in ``params:`` so that editing any code they run reruns them, and nothing else
     does. It hashes content, not mtimes: a checkout that rewrites files unchanged reruns nothing.
     """
-    # Files outside the package (a rule's script) first, then the package's modules by their path in
-    # the package: like the names hashed, the order does not depend on where the files live (a clone,
+    # Files outside the package (a rule's script) first, then the package's modules and data files by
+    # their path in the package: like the names hashed, the order does not depend on where the files live (a clone,
     # a copy of the package on PYTHONPATH).
-    named = [(_module_name(source), source) for source in code_closure(*entries)]
+    named = [(_hashed_name(source), source) for source in code_closure(*entries)]
     named.sort(key=lambda item: (item[0] is not None,
                                  item[1].relative_to(PACKAGE_DIR) if item[0] else PurePath(item[1].name)))
     digest = hashlib.sha256()

@@ -140,13 +140,39 @@ def test_a_figure_that_is_not_png_is_refused(tmp_path):
 
 def test_highlights_pick_dotted_keys_by_pattern_in_pattern_order():
     from physbench.report.page import StudyPage
-    from physbench.report.pages import headline_section
+    from physbench.report.pages import highlights
 
     summary = {"n": 5, "settings": {"a": {"best_model": "nfw", "chi2": {"nfw": 1.5}}, "b": {"best_model": "iso"}},
                "rows": [{"x": 1}]}
-    shown = headline_section(summary, StudyPage("t", highlights=("settings.*.best_model", "n")))
-    assert re.findall(r"<dt>(.*?)</dt>", shown) == ["settings.a.best_model", "settings.b.best_model", "n"]
-    assert re.findall(r"<dt>(.*?)</dt>", headline_section(summary, StudyPage("t"))) == ["n"]
-    twice = headline_section(summary, StudyPage("t", highlights=("settings.a.*", "settings.*.best_model")))
-    assert re.findall(r"<dt>(.*?)</dt>", twice) == ["settings.a.best_model", "settings.a.chi2.nfw",
-                                                    "settings.b.best_model"]
+
+    def keys(page):
+        return [key for key, _ in highlights(summary, page)]
+
+    assert keys(StudyPage("t", highlights=("settings.*.best_model", "n"))) == ["settings.a.best_model",
+                                                                             "settings.b.best_model", "n"]
+    assert keys(StudyPage("t")) == ["n"]
+    assert keys(StudyPage("t", highlights=("settings.a.*", "settings.*.best_model"))) == [
+        "settings.a.best_model", "settings.a.chi2.nfw", "settings.b.best_model"]
+
+
+def test_templates_escape_every_value_once(tmp_path):
+    blocks = html.TEMPLATES.get_template("blocks.html.j2").module
+    frame = pd.DataFrame({"a<b": ["x & y", None, "z"], "n": [1.5, float("nan"), 2.0]})
+    shown = blocks.table(html.table(frame, max_rows=2, row_classes=["flagged", "", ""]))
+    assert "<th>a&lt;b</th>" in shown
+    assert '<tr class="flagged"><td>x &amp; y</td><td class="num" data-sort="1.5">1.5</td></tr>' in shown
+    assert '<tr><td></td><td class="num">—</td></tr>' in shown and "First 2 of 3 rows." in shown
+    png = tmp_path / "a_b.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n")
+    figure = blocks.figure(html.figure(png, "x < y, ``T&c``\n\n<i>next</i>", "a & b"))
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="a &amp; b">' in figure
+    assert "<strong>a &amp; b.</strong> x &lt; y, <code>T&amp;c</code><br><br>&lt;i&gt;next&lt;/i&gt;" in figure
+    page = html.page("A & B", shown)  # a rendered block is nested as it is
+    assert "<title>A &amp; B</title>" in page and shown in page and "&amp;amp;" not in page
+
+
+def test_a_template_variable_that_is_not_given_is_an_error():
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        html.render("study.html.j2", study="toy")

@@ -1,4 +1,5 @@
-"""The overview page: what ran, on which data, with which code and packages, and how long it took."""
+"""The overview page: what ran, on which data, with which code and packages, and how long it took
+(its data; the markup is templates/overview.html.j2)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 import physbench
 from physbench.data.manifest import load_manifest, upstream_source
@@ -82,7 +84,7 @@ def dataset_table(datasets: Mapping[str, dict], recorded: Mapping[str, set[str]]
 
 def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd.DataFrame, summary: dict,
                   datasets: Mapping[str, dict], benchmarks_dir: Path,
-                  highlights: Mapping[str, Sequence[tuple[str, object]]]) -> str:
+                  highlights: Mapping[str, Sequence[tuple[str, object]]]) -> Markup:
     """The body of the overview page; ``highlights`` gives each study's headline (key, value) pairs."""
     timing = benchmark_table(benchmarks_dir, [*studies, "data"]).set_index("group")
     ran = []
@@ -90,8 +92,7 @@ def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd
         part = metrics[metrics["study"] == study]
         counts = summary.get(study, {}).get("counts", {})
         ran.append({
-            "study": html.Cell(f'<a href="#{html.esc(study)}">{html.esc(titles[study])}</a>', numeric=False,
-                               raw_html=True, sort=study),
+            "study": html.Cell(titles[study], sort=study, numeric=False, href=f"#{study}"),
             "models": part["model"].nunique(), "settings": part["setting"].nunique(), "units": part["unit"].nunique(),
             "metric rows": len(part), "failed values": counts.get("n_failed_values", int(part["value"].isna().sum())),
             "failed units": counts.get("n_failed_units", 0),
@@ -103,31 +104,18 @@ def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd
     recorded = {name: set(group["data_sha256"]) for name, group in metrics.groupby("dataset")}
     revisions = sorted(set(metrics["git_revision"].fillna("(not in git)")))
     versions = package_versions()
-    body = [
-        "<p>What this run of the pipeline produced. Each study has its own page (tables, figures, provenance). "
-        "The job-level view (rules, parameters, code, runtimes) is Snakemake's own: "
-        "<code>snakemake --report results/report/jobs.html</code>.</p>",
-        '<h2>What ran</h2>', html.table(pd.DataFrame(ran)),
-        '<h2>Code</h2>',
-        html.key_values([
-            ("git revision of this report", git_revision() or "(not in a git repository)"),
-            ("git revisions in the metrics", ", ".join(revisions)),
-            ("physbench version", physbench.__version__),
-            ("config hashes in the metrics", ", ".join(sorted(set(metrics["config_hash"])))),
-            ("python", sys.version.split()[0] + " on " + platform.platform()),
-        ]),
-        '<h2>Data</h2><p class="note">Each manifest lists the files with their sha256, which are checked '
-        'when pulled; config.yaml pins the manifest\'s own sha256. "in metrics" compares the dataset checksum '
-        "every metrics row recorded with the one the manifest gives.</p>",
-        html.table(dataset_table(datasets, recorded)),
-        '<h2>Time per study</h2><p class="note">Summed over the jobs of each study, from Snakemake\'s '
-        "benchmark files (<code>results/benchmarks/</code>); wall time is the sum of job durations, not the "
-        "elapsed time of a parallel run.</p>",
-        html.table(timing.reset_index().rename(columns={"group": "study"})),
-        '<h2>Package versions</h2>',
-        html.table(pd.DataFrame(sorted(versions.items()), columns=["package", "version"]), sortable=False),
+    code = [
+        ("git revision of this report", git_revision() or "(not in a git repository)"),
+        ("git revisions in the metrics", ", ".join(revisions)),
+        ("physbench version", physbench.__version__),
+        ("config hashes in the metrics", ", ".join(sorted(set(metrics["config_hash"])))),
+        ("python", sys.version.split()[0] + " on " + platform.platform()),
     ]
-    return "".join(body)
+    return html.render(
+        "overview.html.j2", ran=html.table(pd.DataFrame(ran)), code=html.key_values(code),
+        datasets=html.table(dataset_table(datasets, recorded)),
+        timing=html.table(timing.reset_index().rename(columns={"group": "study"})),
+        versions=html.table(pd.DataFrame(sorted(versions.items()), columns=["package", "version"]), sortable=False))
 
 
 def _duration(seconds) -> str:

@@ -1,4 +1,5 @@
-"""The study pages: headline numbers, tables, metrics with provenance, failures, figures."""
+"""The study pages: headline numbers, tables, metrics with provenance, failures, figures (their data;
+the markup is templates/study.html.j2)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from physbench.metrics import PROVENANCE_COLUMNS
 from physbench.report import html
@@ -78,7 +80,8 @@ def metrics_summary(metrics: pd.DataFrame, metric_filter: Mapping[str, Sequence[
     return table
 
 
-def metrics_section(metrics: pd.DataFrame, page: StudyPage, study: str) -> str:
+def metrics_table(metrics: pd.DataFrame, page: StudyPage) -> html.Table:
+    """The metrics of a study page: :func:`metrics_summary` with mean ± sd and median in the metric's unit."""
     table = metrics_summary(metrics, page.metric_filter)
     shown = pd.DataFrame({
         "setting": table["setting"], "model": table["model"], "split": table["split"], "metric": table["metric"],
@@ -89,30 +92,20 @@ def metrics_section(metrics: pd.DataFrame, page: StudyPage, study: str) -> str:
         "min": table["min"], "max": table["max"], "unit": table["metric_unit"], "n": table["n"],
         "failed": table["n_failed"], "provenance": table["provenance"],
     })
-    where = ", ".join(f"{k} in {list(v)}" for k, v in page.metric_filter.items())
-    note = (f"Over units and folds{f' ({where})' if where else ''}; full table: "
-            f"<code>results/{study}/metrics.parquet</code>.")
-    return f'<h2>Metrics</h2><p class="note">{note}</p>' + html.table(shown, max_rows=400)
+    return html.table(shown, max_rows=400)
 
 
-def provenance_section(metrics: pd.DataFrame) -> str:
-    ids = provenance_ids(metrics)
-    return ('<h2>Provenance</h2><p class="note">Every metrics row records the package version, the '
-            "hash of the configuration slice its job ran with, the sha256 of its dataset and the git revision; the "
-            "provenance column of the metrics table refers to these ids.</p>" + html.table(ids, sortable=False))
-
-
-def failures_section(metrics: pd.DataFrame) -> str:
+def failures_table(metrics: pd.DataFrame) -> html.Table | None:
+    """Missing metric values per (setting, model, reason) with the units concerned; None when there are none."""
     failed = metrics[metrics["value"].isna()]
     if failed.empty:
-        return '<h2>Failed units</h2><p class="note">None: every metric has a value.</p>'
+        return None
     grouped = (failed.fillna({"note": "(no reason recorded)"})
                .groupby(["setting", "model", "note"])
                .agg(units=("unit", lambda s: ", ".join(sorted(set(s))[:8]) + (" …" if s.nunique() > 8 else "")),
                     n_units=("unit", "nunique"), n_values=("value", "size"))
                .reset_index().sort_values("n_units", ascending=False))
-    return ('<h2>Failed units</h2><p class="note">Metric values that are missing, with the reason '
-            "recorded by the job.</p>" + html.table(grouped, max_rows=100))
+    return html.table(grouped, max_rows=100)
 
 
 def flatten(obj, prefix: str = "") -> list[tuple[str, object]]:
@@ -130,17 +123,13 @@ def flatten(obj, prefix: str = "") -> list[tuple[str, object]]:
     return items
 
 
-def summary_section(summary: dict) -> str:
+def summary_tables(summary: dict) -> tuple[html.Table | None, list[tuple[str, html.Table]]]:
+    """Every entry of summary.json: one (key, value) table of its scalars (None when it has none), and
+    a (dotted key, table) per list of records."""
     pairs = flatten(summary)
     scalars = [(k, v) for k, v in pairs if not isinstance(v, pd.DataFrame)]
-    records = [(k, v) for k, v in pairs if isinstance(v, pd.DataFrame)]
-    out = ['<h2>Summary</h2><p class="note">Every entry of '
-           "<code>summary.json</code>, the study's headline numbers.</p>"]
-    if scalars:
-        out.append(html.table(pd.DataFrame(scalars, columns=["key", "value"]), max_rows=500))
-    for key, frame in records:
-        out.append(f"<h3>{html.esc(key)}</h3>" + html.table(combine_uncertainties(frame), max_rows=200))
-    return "".join(out)
+    records = [(k, html.table(combine_uncertainties(v), max_rows=200)) for k, v in pairs if isinstance(v, pd.DataFrame)]
+    return (html.table(pd.DataFrame(scalars, columns=["key", "value"]), max_rows=500) if scalars else None), records
 
 
 def highlights(summary: dict, page: StudyPage) -> list[tuple[str, object]]:
@@ -152,12 +141,8 @@ def highlights(summary: dict, page: StudyPage) -> list[tuple[str, object]]:
     return list(chosen.items())  # in pattern order, each key once
 
 
-def headline_section(summary: dict, page: StudyPage) -> str:
-    shown = highlights(summary, page)
-    return html.key_values(shown[:40]) if shown else ""
-
-
-def table_section(spec: TableSpec, path: Path) -> str:
+def spec_table(spec: TableSpec, path: Path) -> html.Table:
+    """The table ``spec`` names, read from ``path``: sorted, with uncertainties combined, its columns picked."""
     from physbench.io import read_parquet
 
     frame = read_parquet(path)
@@ -168,8 +153,7 @@ def table_section(spec: TableSpec, path: Path) -> str:
     shown = combine_uncertainties(frame.reset_index(drop=True), spec.units)
     if spec.columns is not None:
         shown = shown[[c for c in spec.columns if c in shown.columns]]
-    caption = f'<p class="note">{html.esc(spec.caption)} <code>{html.esc(path.name)}</code></p>'
-    return f"<h2>{html.esc(spec.title)}</h2>{caption}" + html.table(shown, max_rows=spec.max_rows)
+    return html.table(shown, max_rows=spec.max_rows)
 
 
 def figure_order(paths: Sequence[Path], page: StudyPage) -> list[Path]:
@@ -183,25 +167,20 @@ def caption_for(study: str, stem: str, page: StudyPage, captions: Mapping[str, s
     return captions.get(name) or page.captions.get(stem, "")
 
 
-def figures_section(study: str, paths: Sequence[Path], page: StudyPage, captions: Mapping[str, str]) -> str:
-    if not paths:
-        return ""
-    body = "".join(html.figure(p, caption_for(study, p.stem, page, captions), p.stem.replace("_", " "))
-                   for p in figure_order(paths, page))
-    return f'<h2>Figures</h2>{body}'
-
-
 def study_page(study: str, page: StudyPage, study_dir: Path, metrics: pd.DataFrame, summary: dict,
-               figures: Sequence[Path], captions: Mapping[str, str]) -> str:
+               figures: Sequence[Path], captions: Mapping[str, str]) -> Markup:
     """The body of one study's page."""
-    parts = [f"<p>{html.esc(page.description)}</p>" if page.description else "", headline_section(summary, page)]
-    parts.append(figures_section(study, figures, page, captions))
-    for spec in page.tables:
-        if (study_dir / spec.file).exists():
-            parts.append(table_section(spec, study_dir / spec.file))
-    parts += [metrics_section(metrics, page, study), failures_section(metrics), provenance_section(metrics),
-              summary_section(summary)]
-    return "".join(parts)
+    scalars, records = summary_tables(summary)
+    paths = [(spec, study_dir / spec.file) for spec in page.tables]
+    return html.render(
+        "study.html.j2", study=study, description=page.description,
+        headline=html.key_values(highlights(summary, page)[:40]),
+        figures=[html.figure(p, caption_for(study, p.stem, page, captions), p.stem.replace("_", " "))
+                 for p in figure_order(figures, page)],
+        tables=[(spec, path.name, spec_table(spec, path)) for spec, path in paths if path.exists()],
+        metric_filter=", ".join(f"{k} in {list(v)}" for k, v in page.metric_filter.items()),
+        metrics=metrics_table(metrics, page), failures=failures_table(metrics),
+        provenance=html.table(provenance_ids(metrics), sortable=False), scalars=scalars, records=records)
 
 
 def numeric_or_none(value):
