@@ -1,4 +1,4 @@
-"""Fixtures of the report tests: a small synthetic results tree, and a headless chromium."""
+"""Fixtures of the report tests: a small synthetic results tree, and headless chromium under Playwright."""
 
 from __future__ import annotations
 
@@ -83,6 +83,16 @@ def chromium() -> str:
     if result.returncode != 0:
         pytest.skip(f"headless chromium unavailable, browser test skipped: {result.stderr.strip()[-500:]}")
     return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """Playwright (sync API) driving the ``chromium`` binary; no browser of Playwright's own is downloaded."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

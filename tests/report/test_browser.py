@@ -1,64 +1,96 @@
-"""The report in a real headless browser: no console errors, no network, every image decoded, screenshots."""
+"""The report in a real headless browser (Playwright): no console errors, no network, every image decoded,
+working table sorting, screenshots."""
 
 from __future__ import annotations
 
 import json
+import re
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from physbench.report.build import aggregate_results, build_report
 
-from .chromium import Browser
 from .conftest import DATASETS
 
 pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
-SECTION = """(function (id) {
-  var section = document.getElementById(id);
+SECTION = """id => {
+  const section = document.getElementById(id);
   return [getComputedStyle(section).display, section.querySelectorAll("img").length];
-})"""
-SORT_BY_MODEL = """(function () {
-  var section = document.getElementById("supercon");
-  var table = section.querySelector("table.sortable");
-  var header = Array.prototype.find.call(table.tHead.rows[0].cells,
-                                         function (th) { return th.textContent === "rmse"; });
-  header.click();
-  var first = table.tBodies[0].rows[0].cells[2].textContent;
-  header.click();
-  return [first, table.tBodies[0].rows[0].cells[2].textContent, header.getAttribute("aria-sort")];
-})()"""
+}"""
+IMAGES = """() => Promise.all(Array.from(document.images, img => img.decode().then(() => true, () => false)
+  .then(decoded => ({alt: img.alt, decoded: decoded, complete: img.complete,
+                     width: img.naturalWidth, height: img.naturalHeight}))))"""
 
 
-def check_page(result: dict, what: str) -> None:
+def short(url: str) -> str:
+    return url if len(url) <= 100 else url[:100] + "..."
+
+
+def watch(page) -> dict:
+    """Lists that fill while ``page`` runs: console errors, uncaught exceptions, failed loads, requested URLs."""
+    log = {"console_errors": [], "exceptions": [], "failed_requests": [], "requests": []}
+
+    def console(message) -> None:
+        if message.type in ("error", "assert"):
+            log["console_errors"].append(f"{message.text} at {short(message.location['url'])}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: log["exceptions"].append(str(error)))
+    page.on("requestfailed", lambda request: log["failed_requests"].append(f"{short(request.url)}: {request.failure}"))
+    page.on("request", lambda request: log["requests"].append(request.url))
+    page.on("websocket", lambda socket: log["requests"].append(socket.url))
+    return log
+
+
+def check_page(log: dict, what: str) -> None:
     """No console error, exception or failed load; only file:/data: URLs; every image decoded."""
-    assert not result["console_errors"], f"{what}: console errors {result['console_errors']}"
-    assert not result["exceptions"], f"{what}: uncaught exceptions {result['exceptions']}"
-    assert not result["log_errors"], f"{what}: browser log errors {result['log_errors']}"
-    assert not result["failed_requests"], f"{what}: failed loads {result['failed_requests']}"
-    remote = [u for u in result["requests"] if not u.startswith(("file:", "data:"))]
+    assert not log["console_errors"], f"{what}: console errors {log['console_errors']}"
+    assert not log["exceptions"], f"{what}: uncaught exceptions {log['exceptions']}"
+    assert not log["failed_requests"], f"{what}: failed loads {log['failed_requests']}"
+    remote = [short(u) for u in log["requests"] if not u.startswith(("file:", "data:"))]
     assert not remote, f"{what}: network requests {remote}"
-    broken = [i for i in result["images"] if not (i["complete"] and i["width"] > 0 and i["height"] > 0)]
+    broken = [i for i in log["images"] if not (i["decoded"] and i["complete"] and i["width"] > 0 and i["height"] > 0)]
     assert not broken, f"{what}: images that did not render {broken}"
 
 
-def report_in_browser(chromium, index, studies, artefacts, prefix, capsys) -> dict:
+@contextmanager
+def report_page(browser, index: Path, fragment: str, screenshot: Path, what: str):
+    """Yield a fresh 1280x900 page showing ``index#fragment``; afterwards save a full-page screenshot and
+    apply :func:`check_page` to everything the page did."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        log = watch(page)
+        url = index.resolve().as_uri()
+        page.goto(url + (f"#{fragment}" if fragment else ""))
+        assert any(u.split("#")[0] == url for u in log["requests"]), f"{what}: requests are not recorded"
+        log["images"] = page.evaluate(IMAGES)
+        yield page
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=screenshot, full_page=True)
+        check_page(log, what)
+    finally:
+        context.close()
+
+
+def report_in_browser(browser, index, studies, artefacts, prefix, capsys) -> dict:
     """Visit the overview and every study page; save screenshots; return the number of images per page."""
     counts = {}
-    with Browser(chromium) as browser:
-        for page in ["overview", *studies]:
-            shot = artefacts / f"{prefix}_{page}.png"
-            result = browser.visit(index, shot, fragment="" if page == "overview" else page,
-                                   script=f'{SECTION}("{page}")')
-            check_page(result, f"{index}#{page}")
-            display, counts[page] = result["script"]
-            assert display == "block", f"{page}: its page is not the one shown"
-            assert shot.stat().st_size > 10_000
+    for name in ["overview", *studies]:
+        shot = artefacts / f"{prefix}_{name}.png"
+        with report_page(browser, index, "" if name == "overview" else name, shot, f"{index}#{name}") as page:
+            display, counts[name] = page.evaluate(SECTION, name)
+        assert display == "block", f"{name}: its page is not the one shown"
+        assert shot.stat().st_size > 10_000
     with capsys.disabled():
         print(f"\nreport screenshots ({prefix}): {artefacts}/{prefix}_*.png")
     return counts
 
 
-def test_synthetic_report_renders_and_sorts(chromium, synthetic_results, artefacts, capsys):
+def test_synthetic_report_renders_and_sorts(browser, synthetic_results, artefacts, capsys):
     studies = ["supercon", "toy"]
     aggregate_results({s: synthetic_results / s / "metrics.parquet" for s in studies},
                       {s: synthetic_results / s / "summary.json" for s in studies},
@@ -66,17 +98,22 @@ def test_synthetic_report_renders_and_sorts(chromium, synthetic_results, artefac
     index = synthetic_results / "report/index.html"
     build_report(studies, synthetic_results, index, metrics_path=synthetic_results / "metrics.parquet",
                  summary_path=synthetic_results / "summary.json", datasets=DATASETS)
-    assert report_in_browser(chromium, index, studies, artefacts, "synthetic", capsys) == \
+    assert report_in_browser(browser, index, studies, artefacts, "synthetic", capsys) == \
         {"overview": 0, "supercon": 2, "toy": 2}
-    with Browser(chromium) as browser:
-        result = browser.visit(index, artefacts / "synthetic_sorted.png", fragment="supercon", script=SORT_BY_MODEL)
-    check_page(result, "sorting")
-    assert result["script"] == ["xgboost", "ridge", "descending"]
+    with report_page(browser, index, "supercon", artefacts / "synthetic_sorted.png", "sorting") as page:
+        table = page.locator("#supercon table.sortable").first
+        header = table.locator("thead th").filter(has_text=re.compile(r"^rmse$"))
+        model = table.locator("tbody tr").first.locator("td").nth(2)  # re-resolved after each sort
+        header.click()
+        ascending = model.inner_text()
+        header.click()
+        assert [ascending, model.inner_text(), header.get_attribute("aria-sort")] == \
+            ["xgboost", "ridge", "descending"]
 
 
-def test_quick_run_report_renders_in_chromium(chromium, quick_run, artefacts, capsys):
+def test_quick_run_report_renders_in_chromium(browser, quick_run, artefacts, capsys):
     index = quick_run / "results/report/index.html"
     studies = sorted(json.loads((quick_run / "summary.json").read_text()))
-    counts = report_in_browser(chromium, index, studies, artefacts, "quick", capsys)
+    counts = report_in_browser(browser, index, studies, artefacts, "quick", capsys)
     for study in studies:
         assert counts[study] == len(list((quick_run / f"results/{study}/figures").glob("*.png"))) > 0
