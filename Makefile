@@ -1,19 +1,28 @@
 # Two entry points: `make run` (the whole pipeline on the vendored data) and `make test` (the linters,
-# then the whole test suite). Both bootstrap .venv from the pinned dependencies in requirements.lock.
-# `make lint` runs the linters alone, `make test-fast` the unit tests alone (no Snakemake runs, no slow statistical checks).
+# then the whole test suite). Both bootstrap .venv from the hashed pins in requirements.lock.
+# `make lint` runs the linters alone, `make test-fast` the unit tests alone (no Snakemake runs, no
+# slow statistical checks). `make lock` regenerates requirements.lock (and requirements-pip.lock)
+# after a pin changed in requirements.in (or PIP_VERSION here).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: run test test-fast lint venv clean-venv
+# pip, installed first with its hash: the venv's bundled pip varies with the Python 3.11 patch release.
+# uv writes the locks (make lock).
+PIP_VERSION := 26.3
+UV_VERSION  := 0.13.8
+LOCK_VENV   := .venv-lock
+
+.PHONY: run test test-fast lint venv clean-venv lock
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+# The project itself is installed last and cannot carry a hash (hence no --require-hashes there).
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-pip.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements-pip.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
@@ -39,3 +48,15 @@ lint: venv
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Hashes of every file of each pinned version on the index (all platforms and Python versions), so
+# the lock installs wherever the pins do. setuptools, which zc.lockfile requires, comes with the
+# Python 3.11 venv and stays out of the lock, as before.
+LOCK_FLAGS := --quiet --no-config --generate-hashes --python-version 3.11 --python-platform linux \
+	--no-emit-package setuptools --custom-compile-command "make lock"
+
+lock:
+	test -x $(LOCK_VENV)/bin/pip || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) requirements.in -o requirements.lock
+	echo pip==$(PIP_VERSION) | $(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) - -o requirements-pip.lock

@@ -29,13 +29,14 @@ FAMILIES = {
 }
 
 
-def lock() -> dict[str, str]:
-    pins = {}
-    for line in (REPO / "requirements.lock").read_text().splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.strip().split("==")
-            pins[canonicalize_name(name)] = version
-    return pins
+def lock(file: str = "requirements.lock") -> dict[str, str]:
+    """name -> version of the ``name==version`` lines of a requirements file (hashes and comments skipped)."""
+    found = {}
+    for line in (REPO / file).read_text().splitlines():
+        if "==" in line and not line.lstrip().startswith(("#", "--")):
+            name, version = line.split()[0].split("==")
+            found[canonicalize_name(name)] = version
+    return found
 
 
 def env_pins(family: str) -> tuple[dict, dict[str, str]]:
