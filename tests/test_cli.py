@@ -25,7 +25,7 @@ def test_list_merges_a_config_file(tmp_path, capsys):
     variant = tmp_path / "variant.yaml"
     variant.write_text("studies:\n  sparc:\n    settings: {li2020: {}, mine: {}}\n")
     assert main(["list", "--configfile", str(variant)]) == 0
-    assert "settings: li2020, mine" in capsys.readouterr().out
+    assert "settings: li2020, lcdm, mine" in capsys.readouterr().out
 
 
 def test_show_prints_the_headline_and_names_the_nearest_study(tmp_path, capsys):

@@ -17,7 +17,7 @@ from physbench.chaos.forecasters import REGISTRY as FORECASTERS
 from physbench.compare import run_compare
 from physbench.provenance import sha256_file
 from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
-from physbench.sparc.halos import HALO_MODELS, make_halo
+from physbench.sparc.halos import HALO_MODELS, Baryons, make_halo
 from physbench.supercon.estimators import REGISTRY as ESTIMATORS
 from physbench.supercon.estimators import build_model
 from tests.conftest import QUICK_CONFIG, REPO, copy_project, run_snakemake, shadow_package
@@ -31,7 +31,8 @@ def test_registries_discover_every_model_with_its_declarations():
     assert set(ESTIMATORS) == {"mean", "linear_regression", "ridge", "knn", "random_forest", "extra_trees",
                                "hist_gradient_boosting", "xgboost"}
     assert set(FORECASTERS) == {"persistence", "mean", "linear_ar", "nvar", "esn", "esn_ensemble", "knn", "xgboost"}
-    assert set(HALO_MODELS) == {"baryons", "nfw", "burkert", "pseudo_isothermal", "einasto", "darkexp"}
+    assert set(HALO_MODELS) == {"baryons", "nfw", "burkert", "pseudo_isothermal", "einasto", "darkexp", "dc14",
+                                "core_nfw", "lucky13"}
     for registry in (ESTIMATORS, FORECASTERS, HALO_MODELS):
         for name, cls in registry.items():
             assert cls.name == name and cls.cost > 0, name
@@ -79,11 +80,12 @@ def test_every_halo_model_gives_finite_velocities_inside_its_bounds(name, templa
     assert set(halo.bounds) == set(halo.param_names)
     radius_kpc = np.geomspace(0.1, 30.0, 25)
     middle = np.array([sum(halo.bounds[p]) / 2 for p in halo.param_names])
-    velocity = halo.velocity_kms(radius_kpc, middle)
+    stars = Baryons(stellar_mass_msun=1e9, disk_scale_length_kpc=2.0) if halo.needs_baryons else None
+    velocity = halo.velocity_kms(radius_kpc, middle, stars)
     assert velocity.shape == radius_kpc.shape and np.all(np.isfinite(velocity)) and np.all(velocity >= 0)
     # Several parameter sets at once broadcast like one at a time.
     grid = np.stack([middle, middle]).T[:, :, None] if halo.param_names else np.zeros((0, 2, 1))
-    batch = halo.velocity_kms(np.broadcast_to(radius_kpc, (2, radius_kpc.size)), grid)
+    batch = halo.velocity_kms(np.broadcast_to(radius_kpc, (2, radius_kpc.size)), grid, stars)
     np.testing.assert_allclose(batch[1], velocity, rtol=1e-12)
 
 
