@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from physbench.sparc.summary import bic_preference, fit_properties, fit_table, model_summary
+from physbench.sparc.summary import bic_preference, fit_properties, fit_table, model_summary, phi0_summary, phi0_table
 from physbench.workflow import ConfigError, check_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def test_config_checks(config):
     with pytest.raises(ConfigError, match=r"studies.sparc.models.nfw.bounds: unknown parameter"):
         check_config(bad)
     bad = copy.deepcopy(config)
-    bad["studies"]["sparc"]["models"]["darkexp"]["bounds"] = {"phi0": [0.5, 8.0]}
+    bad["studies"]["sparc"]["models"]["darkexp"]["bounds"] = {"phi0": [0.05, 8.0]}
     with pytest.raises(ConfigError, match=r"exceeds the template grid"):
         check_config(bad)
     bad = copy.deepcopy(config)
@@ -93,3 +93,28 @@ def test_config_checks(config):
     bad["studies"]["sparc"]["templates"] = {"phi0_min": 1.0, "phi0_max": 2.0, "phi0_step": 0.5}
     with pytest.raises(ConfigError, match=r"fewer than 4 phi0 values"):
         check_config(bad)
+
+
+def test_phi0_at_a_grid_edge_is_a_limit_not_a_value():
+    rows = [  # galaxy, MAP, MAP at bound, posterior median, limit, limit value
+        ("measured", 3.0, False, 3.1, "", np.nan),
+        ("floor_map", 0.1, True, np.nan, "", np.nan),  # no posterior: the MAP alone says "at the floor"
+        ("floor", 0.3, False, 0.6, "upper", 1.4),  # the posterior piles up at the floor
+        ("ceiling", 11.0, False, 11.5, "lower", 9.0),
+    ]
+    parameters = pd.DataFrame([{"setting": "s", "model": "darkexp", "galaxy": g, "parameter": "phi0", "kind": "fit",
+                                "value": v, "error": np.nan, "lower": 0.1, "upper": 12.1, "at_bound": b,
+                                "p16": np.nan, "median": m, "p84": np.nan, "limit": lim, "limit_value": lv}
+                               for g, v, b, m, lim, lv in rows])
+    galaxy_table = pd.DataFrame({"vflat_kms": [100.0] * 4, "quality": [1] * 4},
+                                index=pd.Index([r[0] for r in rows], name="galaxy"))
+    fits = pd.DataFrame({"setting": "s", "model": "darkexp", "galaxy": [r[0] for r in rows], "reduced_chi2": 1.0,
+                         "converged": 1.0})
+    table = phi0_table(parameters, galaxy_table, fits).set_index("galaxy")
+    assert table["phi0_edge"].to_dict() == {"measured": "", "floor_map": "lower", "floor": "lower", "ceiling": "upper"}
+    assert table.loc["measured", "phi0_estimate"] == 3.1 and table["phi0_estimate"].isna().sum() == 3
+    summary = phi0_summary(table.reset_index())["s/darkexp"]
+    assert (summary["n_measured"], summary["n_at_lower_edge"], summary["n_at_upper_edge"]) == (1, 2, 1)
+    # Cored: both floor fits (upper limits 0.1 and 1.4 <= 2); cuspy: the measured 3.1 and the ceiling.
+    assert summary["n_cored_phi0_le_2"] == 2 and summary["n_cuspy_phi0_gt_2"] == 2
+    assert summary["quantiles_measured"]["0.5"] == 3.1

@@ -53,9 +53,9 @@ def test_parameters_and_templates(results):
     parameters = pd.read_parquet(results / "parameters.parquet")
     phi0 = parameters[(parameters["model"] == "darkexp") & (parameters["parameter"] == "phi0")]
     assert set(phi0["galaxy"]) == GALAXIES
-    assert phi0["value"].between(1.0, 8.0).all()
+    assert phi0["value"].between(0.1, 12.1).all()
     templates = pd.read_parquet(results / "darkexp_templates.parquet")
-    assert sorted(templates["phi0"].unique()) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    assert np.allclose(sorted(templates["phi0"].unique()), np.arange(0.1, 12.2, 1.0))
 
 
 def test_summary_and_figures(results):
@@ -65,7 +65,10 @@ def test_summary_and_figures(results):
     assert set(entry["median_reduced_chi2"]) == MODELS
     assert sum(entry["bic_wins"].values()) == len(GALAXIES)
     assert entry["best_model"] in MODELS - {"baryons"}
-    assert "li2020/darkexp" in summary["phi0"]
+    phi0 = summary["phi0"]["li2020/darkexp"]
+    assert phi0["grid"] == [0.1, 12.1]
+    assert phi0["n_measured"] + phi0["n_at_lower_edge"] + phi0["n_at_upper_edge"] == phi0["n"] == len(GALAXIES)
+    assert phi0["n_cored_phi0_le_2"] + phi0["n_cuspy_phi0_gt_2"] <= phi0["n"]
     # Headline statistics on one common set per setting; flags counted.
     for setting, models in (("li2020", MODELS), ("lcdm", LCDM_MODELS)):
         entry = summary["settings"][setting]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from physbench.sparc.darkexp import TemplateSettings
 from physbench.sparc.fitting import LCDM_PARAMETERS
 from physbench.sparc.halos import HALO_MODELS
 from physbench.workflow import ConfigError, check_registered
+
+TEMPLATE_DEFAULTS = TemplateSettings()
 
 
 def check_config(settings: dict, config: dict) -> None:
@@ -24,7 +27,7 @@ def check_config(settings: dict, config: dict) -> None:
                 raise ConfigError(f"config.yaml: studies.sparc.models.{name}.bounds.{parameter}: "
                                   f"need low < high, got {[low, high]}")
     templates = settings.get("templates", {})
-    low, high, step = (templates.get(k, d) for k, d in (("phi0_min", 1.0), ("phi0_max", 8.0), ("phi0_step", 0.25)))
+    low, high, step = (templates.get(k, getattr(TEMPLATE_DEFAULTS, k)) for k in ("phi0_min", "phi0_max", "phi0_step"))
     if (high - low) / step < 3 - 1e-9:
         raise ConfigError(
             f"config.yaml: studies.sparc.templates: phi0_min {low}, phi0_max {high}, phi0_step {step} give fewer than "

@@ -127,6 +127,12 @@ def darkexp_energy_distribution(phi0: float) -> Callable[[np.ndarray], np.ndarra
     return n_of_eps
 
 
+def mean_binding_energy(phi0: float) -> float:
+    """<eps> of N(eps) = A (exp(phi0 - eps) - 1) on [0, phi0], in closed form."""
+    norm = math.expm1(phi0) - phi0
+    return (norm - phi0**2 / 2.0) / norm
+
+
 @dataclass
 class SelfConsistentSolution:
     """Converged isotropic halo on the radial grid (G = M = beta = 1)."""
@@ -169,6 +175,10 @@ class SelfConsistentSolution:
         """W = -(1/2) int 4 pi r^2 rho psi dr."""
         x = np.log(self.r)
         return float(-0.5 * np.trapezoid(4.0 * math.pi * self.r**3 * self.rho * self.psi, x))
+
+    def virial_ratio(self, phi0: float) -> float:
+        """W / (-(2/3) M <eps>): 1 for a DARKexp halo in equilibrium (the virial identity)."""
+        return self.potential_energy() / (-(2.0 / 3.0) * self.total_mass * mean_binding_energy(phi0))
 
 
 def solve_self_consistent(
@@ -219,8 +229,10 @@ def solve_darkexp(phi0: float, grid: RadialGrid | None = None, damping: float = 
 class TemplateSettings:
     """How the template table is computed: the phi0 grid, the solver grid and the tabulated radii."""
 
-    phi0_min: float = 1.0
-    phi0_max: float = 8.0
+    # The solver converges from phi0 = 0.1 to 15 (benchmarks/darkexp_range.py); above about 11 the
+    # rotation-curve shape no longer changes.
+    phi0_min: float = 0.1
+    phi0_max: float = 12.1
     phi0_step: float = 0.25
     n_radial: int = 2400
     tol: float = 1e-10

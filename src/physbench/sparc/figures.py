@@ -113,30 +113,46 @@ def reduced_chi2_cdf(fits: pd.DataFrame, path) -> None:
 
 
 def phi0_distribution(phi0: pd.DataFrame, path, cored_phi0: float) -> None:
-    """Histogram of best-fit phi0 (left) and phi0 against Vflat (right)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    """Measured phi0 (histogram, left; against Vflat, right) with the fits at a grid edge as limits.
+
+    Left: histogram of the measured phi0 (posterior medians), with the number of fits at each edge
+    of the template grid written at that edge. Right: measured phi0 against Vflat with 16-84 %
+    error bars; fits at an edge as triangles at their one-sided 95 % limit (pointing down: upper limit).
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    low, high = float(phi0["phi0_grid_min"].min()), float(phi0["phi0_grid_max"].max())
+    bins = np.linspace(low, high, 31)
     for i, ((setting, model), group) in enumerate(phi0.groupby(["setting", "model"])):
         label = f"{model} [{setting}]"
-        left.hist(group["phi0"], bins=np.linspace(phi0["phi0"].min(), phi0["phi0"].max(), 25), histtype="step",
-                  lw=1.5, color=f"C{i}", label=label)
-        free = ~group["phi0_at_bound"].astype(bool)
-        right.scatter(group.loc[free, "vflat_kms"], group.loc[free, "phi0"], s=10, color=f"C{i}", label=label)
-        right.scatter(group.loc[~free, "vflat_kms"], group.loc[~free, "phi0"], s=10, facecolors="none",
-                      edgecolors=f"C{i}", label=f"{label}, at a phi0 bound")
-    left.axvline(cored_phi0, color="k", ls="--", lw=0.8)
-    right.axhline(cored_phi0, color="k", ls="--", lw=0.8)
-    left.set_xlabel("best-fit phi0")
+        measured = group.dropna(subset=["phi0_estimate"])
+        n_lower, n_upper = (int((group["phi0_edge"] == edge).sum()) for edge in ("lower", "upper"))
+        left.hist(measured["phi0_estimate"], bins=bins, histtype="step", lw=1.5, color=f"C{i}",
+                  label=f"{label}: {len(measured)} measured, {n_lower} at floor, {n_upper} at ceiling")
+        estimate = measured["phi0_estimate"]
+        err = np.vstack([estimate - measured["phi0_p16"], measured["phi0_p84"] - estimate])
+        right.errorbar(measured["vflat_kms"], measured["phi0_estimate"], yerr=np.where(np.isfinite(err), err, 0.0),
+                       fmt="o", ms=3, lw=0.6, color=f"C{i}", label=f"{label}, measured")
+        for edge, marker, name in (("lower", "v", "upper limit (at the grid floor)"),
+                                   ("upper", "^", "lower limit (at the grid ceiling)")):
+            at_edge = group[group["phi0_edge"] == edge]
+            bound = at_edge["phi0_limit_value"].fillna(at_edge["phi0_grid_min" if edge == "lower" else "phi0_grid_max"])
+            right.scatter(at_edge["vflat_kms"], bound, marker=marker, s=18, facecolors="none", edgecolors=f"C{i}",
+                          label=f"{label}, {name}")
+    for ax_line in (left.axvline, right.axhline):
+        ax_line(cored_phi0, color="k", ls="--", lw=0.8)
+    left.set_xlim(low, high)
+    left.set_xlabel("phi0 (posterior median)")
     left.set_ylabel("galaxies")
-    left.set_title(f"cored (phi0 <= {cored_phi0:g}) vs cuspy")
+    left.set_title(f"measured phi0; grid {low:g}-{high:g}; cored at phi0 <= {cored_phi0:g}", fontsize=9)
     right.set_xscale("log")
     right.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     right.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     right.set_xticks([20, 50, 100, 200, 300])
     right.set_xlabel("Vflat [km/s]")
-    right.set_ylabel("best-fit phi0")
-    right.set_title("phi0 vs Vflat")
-    left.legend(fontsize=7)
-    right.legend(fontsize=7)
+    right.set_ylabel("phi0")
+    right.set_title("phi0 vs Vflat (limits: triangles)", fontsize=9)
+    left.legend(fontsize=6)
+    right.legend(fontsize=6)
     fig.tight_layout()
     save_figure(fig, path)
 

@@ -16,6 +16,7 @@ from physbench.sparc.lcdm import COSMIC_BARYON_FRACTION
 
 log = logging.getLogger(__name__)
 
+QUANTILES = ("0.1", "0.25", "0.5", "0.75", "0.9")
 CORED_PHI0 = 2.0  # phi0 at or below this: flat-cored DARKexp halos (energy-gap regime below ~2.07)
 
 
@@ -133,29 +134,52 @@ def _posterior_counts(group: pd.DataFrame) -> dict:
 
 
 def phi0_table(parameters: pd.DataFrame, galaxy_table: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
-    """Best-fit phi0 per (setting, DARKexp model, galaxy), with Vflat [km/s] and the fit flags."""
-    phi0 = parameters[parameters["parameter"] == "phi0"]
-    phi0 = phi0[["setting", "model", "galaxy", "value", "error", "at_bound"]].rename(
-        columns={"value": "phi0", "error": "phi0_error", "at_bound": "phi0_at_bound"})
+    """phi0 per (setting, DARKexp model, galaxy): MAP, posterior percentiles, edge, Vflat and fit flags.
+
+    ``phi0_edge`` is "lower" or "upper" when the fit sits at that edge of the template grid (the MAP
+    at the bound, or the posterior piling up there): phi0 is then a limit, ``phi0_limit_value`` its
+    one-sided 95 % bound where the posterior was sampled, and ``phi0_estimate`` is NaN. Otherwise
+    ``phi0_estimate`` is the posterior median, or the MAP without a posterior.
+    """
+    phi0 = parameters[(parameters["parameter"] == "phi0") & (parameters["kind"] == "fit")]
+    columns = {"value": "phi0", "error": "phi0_error", "at_bound": "phi0_at_bound", "lower": "phi0_grid_min",
+               "upper": "phi0_grid_max", "median": "phi0_median", "p16": "phi0_p16", "p84": "phi0_p84",
+               "limit": "phi0_limit", "limit_value": "phi0_limit_value"}
+    phi0 = phi0[["setting", "model", "galaxy", *columns]].rename(columns=columns).reset_index(drop=True)
+    middle = (phi0["phi0_grid_min"] + phi0["phi0_grid_max"]) / 2
+    map_edge = np.where(phi0["phi0_at_bound"].astype(bool), np.where(phi0["phi0"] < middle, "lower", "upper"), "")
+    posterior_edge = phi0["phi0_limit"].map({"upper": "lower", "lower": "upper"}).fillna("")
+    phi0["phi0_edge"] = np.where(posterior_edge != "", posterior_edge, map_edge)
+    best = phi0["phi0_median"].where(phi0["phi0_median"].notna(), phi0["phi0"])
+    phi0["phi0_estimate"] = best.where(phi0["phi0_edge"] == "")
     flags = fits[["setting", "model", "galaxy", "reduced_chi2", "converged"]]
     phi0 = phi0.merge(flags, on=["setting", "model", "galaxy"], how="left")
     return phi0.merge(galaxy_table[["vflat_kms", "quality"]], left_on="galaxy", right_index=True, how="left")
 
 
 def phi0_summary(phi0: pd.DataFrame) -> dict:
-    """Distribution of phi0 (cored <= 2 vs cuspy) and its rank correlation with Vflat, per setting/model."""
+    """phi0 per setting/model: limits at each grid edge, the measured distribution, cored vs cuspy, Vflat.
+
+    Quantiles and the rank correlation with Vflat use the measured fits only (not at an edge). Cored
+    counts measured phi0 <= 2 plus lower-edge fits whose upper limit is <= 2 (or, without a posterior,
+    whose grid floor is); cuspy counts measured phi0 > 2 plus upper-edge fits.
+    """
     out = {}
     for (setting, model), group in phi0.groupby(["setting", "model"]):
-        values = group["phi0"].to_numpy()
-        with_vflat = group.dropna(subset=["vflat_kms"])
-        rho, p_value = (spearmanr(with_vflat["phi0"], with_vflat["vflat_kms"]) if len(with_vflat) > 2
+        measured = group.dropna(subset=["phi0_estimate"])
+        lower, upper = group[group["phi0_edge"] == "lower"], group[group["phi0_edge"] == "upper"]
+        lower_bound = lower["phi0_limit_value"].fillna(lower["phi0_grid_min"])
+        with_vflat = measured.dropna(subset=["vflat_kms"])
+        rho, p_value = (spearmanr(with_vflat["phi0_estimate"], with_vflat["vflat_kms"]) if len(with_vflat) > 2
                         else (math.nan, math.nan))
+        values = measured["phi0_estimate"].to_numpy()
         out[f"{setting}/{model}"] = {
-            "n": len(values),
-            "n_cored_phi0_le_2": int(np.sum(values <= CORED_PHI0)),
-            "n_cuspy_phi0_gt_2": int(np.sum(values > CORED_PHI0)),
-            "n_at_phi0_bound": int(group["phi0_at_bound"].sum()),
-            "quantiles": {q: float(np.quantile(values, float(q))) for q in ("0.1", "0.25", "0.5", "0.75", "0.9")},
+            "n": len(group), "n_measured": len(measured),
+            "n_at_lower_edge": len(lower), "n_at_upper_edge": len(upper),
+            "grid": [float(group["phi0_grid_min"].min()), float(group["phi0_grid_max"].max())],
+            "n_cored_phi0_le_2": int(np.sum(values <= CORED_PHI0) + np.sum(lower_bound <= CORED_PHI0)),
+            "n_cuspy_phi0_gt_2": int(np.sum(values > CORED_PHI0) + len(upper)),
+            "quantiles_measured": {q: float(np.quantile(values, float(q))) for q in QUANTILES} if len(values) else {},
             "vflat_spearman_rho": float(rho), "vflat_spearman_p": float(p_value), "n_with_vflat": len(with_vflat),
         }
     return out

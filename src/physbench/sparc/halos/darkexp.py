@@ -17,7 +17,7 @@ class Darkexp(HaloModel):
 
     name = "darkexp"
     param_names = ("phi0", "log10_r_minus2_kpc", "log10_vmax_kms")
-    default_bounds = {"phi0": (1.0, 8.0), "log10_r_minus2_kpc": (-1.0, 2.5), "log10_vmax_kms": (0.7, 3.0)}
+    default_bounds = {"phi0": (0.1, 12.1), "log10_r_minus2_kpc": (-1.0, 2.5), "log10_vmax_kms": (0.7, 3.0)}
 
     needs_templates = True
     cost = 5.0
