@@ -10,7 +10,7 @@ first, which pulls them to data/raw/); another resolution integrates a train and
 that many points per period with dysts (study settings ``generate``) into a temporary folder.
 Prints per seed: median sMAPE with its bootstrap 95 % interval, wins and paired Wilcoxon p against
 the baseline (when the files have published results), forecasts replaced because they diverged,
-and CPU seconds (selection, fit and forecast, summed over systems).
+scored forecasts that hit the clip, and CPU seconds (selection, fit and forecast, summed over systems).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def main() -> None:
     names = [s for s in (systems or (reference or test)) if s in test]
     print(f"{args.model} on {test_path.name}, {len(names)} systems")
     print(f"{'seed':>4s} {'median sMAPE':>13s} {'95 % CI':>15s} {'wins vs ' + baseline:>22s} {'p':>9s} "
-          f"{'diverged':>9s} {'CPU s':>7s}")
+          f"{'diverged':>9s} {'hit clip':>9s} {'CPU s':>7s}")
     for seed in seeds:
         seeded = {**spec, "params": {**spec.get("params", {}), **({"seed": seed} if len(seeds) > 1 else {})}}
         rows = run.run_model(args.model, seeded, train, test, names, run.Stability.from_settings(settings),
@@ -76,7 +76,8 @@ def main() -> None:
         wins = f"{versus['wins']}/{versus['n_systems']} ({versus['win_fraction']:.0%})" if versus else "-"
         p = f"{versus['wilcoxon_p']:.1e}" if versus else "-"
         print(f"{seed:4d} {ours['median_smape']:13.1f} [{ours['smape_ci_low']:5.1f}, {ours['smape_ci_high']:5.1f}] "
-              f"{wins:>22s} {p:>9s} {int(rows['diverged'].sum()):9d} {run.total_seconds(rows):7.0f}", flush=True)
+              f"{wins:>22s} {p:>9s} {int(rows['diverged'].sum()):9d} {int(rows['hit_clip'].sum()):9d} "
+              f"{run.total_seconds(rows):7.0f}", flush=True)
     if reference:
         published = table[(table["model"] == baseline) & table["system"].isin(names)]["smape"].median()
         print(f"{baseline} (published): median sMAPE {published:.1f}")

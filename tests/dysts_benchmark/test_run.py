@@ -56,6 +56,7 @@ def test_diverging_forecast_falls_back():
     spec = {"forecaster": "linear_ar", "params": {"lags": 1, "alpha": 1e-12}}
     row = run.run_system("S", "linear_ar", spec, grow, grow, run.Stability(clip_sd=0.5))
     assert row["diverged"] and row["fallback"] and json.loads(row["params"]) == {"fallback": "mean"}
+    assert not row["hit_clip"]  # the scored forecast (the mean) stays inside the bound
     ranked = run.rank_candidates("linear_ar", grid_candidates({**spec, "grid": {"lags": [1, 2]}}), grow,
                                  run.Stability(clip_sd=0.5))
     assert ranked == []
@@ -79,7 +80,8 @@ def test_leaderboard_counts_wins_and_pairs_systems():
     ours = pd.DataFrame({"system": systems + ["Extra"], "model": "good", "source": "physbench",
                          "smape": np.r_[theirs - 10 * (np.arange(30) < 25) + 5 * (np.arange(30) >= 25), 0.0],
                          "mae": 1.0, "mse": 1.0, "fit_seconds": 0.1, "forecast_seconds": 0.2, "select_seconds": 0.0,
-                         "diverged": False, "fallback": False, "params": "{}"})
+                         "diverged": False, "fallback": False, "hit_clip": False,
+                         "params": "{}"})
     table = leaderboard.per_system_table([ours], reference)
     assert len(table) == 61 and set(table["source"]) == {"physbench", "published"}
     result = leaderboard.compare(table, "good", "NBEATSModel")

@@ -45,7 +45,8 @@ def test_leaderboard_without_a_reference_file(tmp_path):
     """Files of a resolution without published results: our forecasters alone, no comparisons."""
     rows = pd.DataFrame({"system": ["A", "B"], "model": "ar", "source": "physbench", "smape": [10.0, 30.0],
                          "mae": 1.0, "mse": 1.0, "fit_seconds": 0.1, "forecast_seconds": 0.1, "select_seconds": 0.1,
-                         "diverged": False, "fallback": False, "params": "{}"})
+                         "diverged": False, "fallback": False, "hit_clip": False,
+                         "params": "{}"})
     rows.to_parquet(tmp_path / "rows.parquet")
     paths = [tmp_path / name for name in ("per_system.parquet", "medians.parquet", "comparisons.parquet",
                                           "summary.json", "leaderboard.png")]

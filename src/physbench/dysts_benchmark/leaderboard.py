@@ -28,7 +28,7 @@ def published_rows(reference: Mapping[str, PublishedSystem]) -> pd.DataFrame:
     """Per-system rows (:data:`run.COLUMNS`) of every model in a published results file (no timings)."""
     rows = [{"system": name, "model": model, "source": PUBLISHED, **result.scores, "fit_seconds": math.nan,
              "forecast_seconds": math.nan, "select_seconds": math.nan, "diverged": False, "fallback": False,
-             "params": None}
+             "hit_clip": False, "params": None}
             for name, system in reference.items() for model, result in system.models.items()]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
@@ -84,7 +84,7 @@ def medians(table: pd.DataFrame, systems: Iterable[str] | None = None, n_resampl
                      "median_fit_seconds": _median(cost["fit_seconds"]),
                      "median_forecast_seconds": _median(cost["forecast_seconds"]),
                      "total_cpu_seconds": float(cost.sum().sum()) if cost.notna().any().any() else math.nan,
-                     "diverged": int(group["diverged"].sum())})
+                     "diverged": int(group["diverged"].sum()), "hit_clip": int(group["hit_clip"].sum())})
     return pd.DataFrame(rows).sort_values("median_smape", ignore_index=True)
 
 

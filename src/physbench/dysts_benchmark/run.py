@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 SOURCE = "physbench"
 COLUMNS = ("system", "model", "source", "smape", "mae", "mse", "fit_seconds", "forecast_seconds",
-           "select_seconds", "diverged", "fallback", "params")
+           "select_seconds", "diverged", "fallback", "hit_clip", "params")
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,12 @@ def run_system(name: str, kind: str, spec: Mapping, train_series: np.ndarray, te
     if chosen is None:  # nothing stable: the climatology of the fit segment
         pred, chosen = protocol.naive_mean(fit, len(future)), {"fallback": "mean"}
     fallback = diverged or "fallback" in chosen
+    # Measured on the forecast that is scored: does it leave +-clip_sd (it must not, after the fallbacks)?
+    hit_clip = _leaves_bound(pred, fit, stability.clip_sd)
     return {"system": name, "model": spec.get("name", kind), "source": SOURCE, **protocol.scores(scored, pred),
             "fit_seconds": fit_seconds, "forecast_seconds": forecast_seconds, "select_seconds": select_seconds,
-            "diverged": diverged, "fallback": fallback, "params": json.dumps(chosen, sort_keys=True)}
+            "diverged": diverged, "fallback": fallback, "hit_clip": hit_clip,
+            "params": json.dumps(chosen, sort_keys=True)}
 
 
 def run_model(model: str, spec: Mapping, train: Mapping[str, np.ndarray], test: Mapping[str, np.ndarray],

@@ -110,6 +110,7 @@ def leaderboard_job(rows_paths: Sequence[str | os.PathLike], reference_path: str
                if baseline in set(medians["model"]) else None,
                "models": {row.model: {"median_smape": row.median_smape, "ci": [row.smape_ci_low, row.smape_ci_high],
                                       "total_cpu_seconds": row.total_cpu_seconds, "diverged": row.diverged,
+                                      "hit_clip": row.hit_clip,
                                       **({k: against.loc[row.model, k] for k in ("wins", "losses", "wilcoxon_p")}
                                          if row.model in against.index else {})}
                           for row in ours.itertuples()}}
