@@ -1,8 +1,12 @@
-"""Speed of the SPARC study: DARKexp solve time per phi0 and per-galaxy MAP fit time of each model.
+"""Speed of the SPARC study: DARKexp solve time, per-galaxy MAP fit and posterior sampling time of each
+model, and the cost of a finished run.
 
 Usage: .venv/bin/python benchmarks/sparc_fit_speed.py [--galaxies 20] [--templates PATH] [--phi0 4.0]
+           [--run DIR]
 Reads the pipeline's template table when it exists (else builds a coarse one and says so) and the
-vendored SPARC snapshot; fits every model with the settings of config.yaml, on one thread.
+vendored SPARC snapshot; fits and samples every model with the settings of config.yaml, on one
+thread. With --run (a project folder after ``snakemake sparc``), prints instead the run's cost per
+(setting, model) from its metrics, and the study's total job time from its benchmark files.
 """
 
 from __future__ import annotations
@@ -12,24 +16,52 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 from threadpoolctl import threadpool_limits
 
 from physbench.io import read_parquet
+from physbench.metrics import read_metrics
 from physbench.sparc.darkexp import DarkexpTemplates, RadialGrid, TemplateSettings, build_template_table, solve_darkexp
 from physbench.sparc.data import read_galaxy_table
+from physbench.sparc.posterior import SamplerSettings, sample_posterior
 from physbench.sparc.steps import load_galaxy, make_fitter, sample_galaxies
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = REPO / "data" / "snapshots" / "sparc"
 
 
+def run_cost(run: Path) -> None:
+    """Per (setting, model): fits, MAP and posterior seconds, converged chains; the study's job times."""
+    metrics = read_metrics(run / "results" / "sparc" / "metrics.parquet")
+    wide = metrics.set_index(["setting", "model", "unit", "metric"])["value"].unstack("metric")
+    print(f"{'setting':<8}{'model':<19}{'fits':>5}{'MAP s':>8}{'post. s':>9}{'s/fit':>7}{'converged':>10}")
+    for (setting, model), group in wide.groupby(level=["setting", "model"]):
+        sampled = group["posterior_converged"].notna()
+        print(f"{setting:<8}{model:<19}{len(group):>5}{group['fit_seconds'].sum():>8.0f}"
+              f"{group['posterior_seconds'].sum():>9.0f}{group['posterior_seconds'].median():>7.2f}"
+              f"{int((group['posterior_converged'] == 1).sum()):>6d}/{int(sampled.sum())}")
+    converged = wide["posterior_converged"].dropna()
+    print(f"all: {len(wide)} fits, MAP {wide['fit_seconds'].sum():.0f} s, "
+          f"posterior {wide['posterior_seconds'].sum():.0f} s, converged chains {converged.mean():.1%} "
+          f"({int(converged.sum())} of {len(converged)})")
+    jobs = [pd.read_csv(path, sep="\t") for path in (run / "results" / "benchmarks" / "sparc").rglob("*.tsv")]
+    if jobs:
+        times = pd.concat(jobs)
+        print(f"job benchmark files: {len(jobs)} jobs, wall {times['s'].sum():.0f} s, "
+              f"CPU {times['cpu_time'].sum():.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", type=Path, help="a project folder with a finished SPARC run: print its cost")
     parser.add_argument("--galaxies", type=int, default=20, help="galaxies to fit per model (evenly spread)")
     parser.add_argument("--templates", default=str(REPO / "results" / "sparc" / "darkexp_templates.parquet"))
     parser.add_argument("--phi0", type=float, default=4.0, help="phi0 of the timed template solve")
     args = parser.parse_args()
+    if args.run:
+        run_cost(args.run)
+        return
     study = yaml.safe_load((REPO / "config.yaml").read_text())["studies"]["sparc"]
     settings = TemplateSettings(**study["templates"])
 
@@ -52,18 +84,24 @@ def main() -> None:
         chosen = [names[i] for i in np.linspace(0, len(names) - 1, min(args.galaxies, len(names))).astype(int)]
         galaxies = [load_galaxy(SNAPSHOT, table, name) for name in chosen]
         setting_name, setting = next(iter(study["settings"].items()))
-        print(f"\n{len(galaxies)} galaxies, setting {setting_name}; seconds per galaxy fit")
-        print(f"{'model':<20}{'median':>8}{'mean':>8}{'max':>8}{'total':>9}")
+        sampler = SamplerSettings(**study.get("posterior", {}))
+        print(f"\n{len(galaxies)} galaxies, setting {setting_name}; seconds per galaxy: MAP fit | posterior")
+        print(f"{'model':<20}{'median':>8}{'mean':>8}{'max':>8}{'total':>9} |{'median':>8}{'mean':>8}{'max':>8}"
+              f"{'total':>9}")
         for model_name, model in study["models"].items():
             fitter = make_fitter(model, setting, study.get("optimiser", {}), templates, study["hubble_kms_mpc"],
                                  model_name)
-            seconds = []
+            seconds, sampling = [], []
             for galaxy in galaxies:
                 start = time.perf_counter()
                 fitter.fit(galaxy)
                 seconds.append(time.perf_counter() - start)
-            s = np.array(seconds)
-            print(f"{model_name:<20}{np.median(s):>8.3f}{s.mean():>8.3f}{s.max():>8.3f}{s.sum():>9.2f}")
+                if sampler.sample and fitter.result_.n_free:
+                    sampling.append(sample_posterior(fitter, sampler).seconds)
+            line = f"{model_name:<20}"
+            for values in (np.array(seconds), np.array(sampling or [np.nan])):
+                line += f"{np.median(values):>8.3f}{values.mean():>8.3f}{values.max():>8.3f}{values.sum():>9.2f} |"
+            print(line.rstrip(" |"))
 
 
 if __name__ == "__main__":
