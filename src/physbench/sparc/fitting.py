@@ -217,9 +217,13 @@ class RotationCurveFit:
         bul2 = delta * ub * vbul * np.abs(vbul)
         # Stellar mass and disk length at the fitted distance: L scales as D^2, lengths as D.
         stellar_mass = ud * galaxy.luminosity_1e9lsun * 1e9 * delta**2
-        baryons = Baryons(stellar_mass, galaxy.disk_scale_length_kpc * delta) if self.halo.needs_baryons else None
         with np.errstate(all="ignore"):
-            vhalo = np.broadcast_to(self.halo.velocity_kms(radius, halo, baryons), radius.shape)
+            if self.halo.needs_baryons:
+                stars = Baryons(stellar_mass, galaxy.disk_scale_length_kpc * delta)
+                vhalo = self.halo.velocity_kms(radius, halo, stars)
+            else:  # a halo that reads no baryons may define velocity_kms(radius_kpc, params)
+                vhalo = self.halo.velocity_kms(radius, halo)
+            vhalo = np.broadcast_to(vhalo, radius.shape)
         scale = math.sin(math.radians(galaxy.inclination_deg)) / np.sin(np.radians(inc))
         vobs = d["vobs_kms"] * scale
         verr = d["verr_kms"] * scale

@@ -1,10 +1,11 @@
 """Dark-matter halo models for rotation-curve fits: circular velocity V_halo(R) in km/s at R in kpc.
 
 Every model has named parameters in fit space (logarithms of scales, shapes as they are), default
-bounds (flat priors), and ``velocity_kms(radius_kpc, params, baryons=None)``, which broadcasts:
+bounds (flat priors), and ``velocity_kms(radius_kpc, params)``, which broadcasts:
 ``radius_kpc`` may be (n,) with ``params`` of shape (k,), or (m, n) with ``params`` of shape
 (k, m, 1) to evaluate m parameter sets at once. Models whose shape depends on the galaxy's stars
-(DC14, coreNFW) set ``needs_baryons`` and read :class:`Baryons`.
+(DC14, coreNFW) set ``needs_baryons``: they are called as ``velocity_kms(radius_kpc, params, baryons)``
+with :class:`Baryons`.
 
 One class per module of this package, discovered by name (:data:`HALO_MODELS`): a new halo model is
 one module holding a :class:`HaloModel` subclass with a ``name``, plus its config entry.
