@@ -116,7 +116,7 @@ def phi0_distribution(phi0: pd.DataFrame, path, cored_phi0: float) -> None:
     """Measured phi0 (histogram, left; against Vflat, right) with the fits at a grid edge as limits.
 
     Left: histogram of the measured phi0 (posterior medians), with the number of fits at each edge
-    of the template grid written at that edge. Right: measured phi0 against Vflat with 16-84 %
+    of the template grid in the legend. Right: measured phi0 against Vflat with 16-84 %
     error bars; fits at an edge as triangles at their one-sided 95 % limit (pointing down: upper limit).
     """
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
