@@ -31,7 +31,7 @@ from scipy.optimize import differential_evolution, minimize
 
 from physbench.sparc import lcdm
 from physbench.sparc.data import RotationCurve
-from physbench.sparc.halos import G_KPC_KMS2_PER_MSUN, Baryons, HaloModel, r200_kpc
+from physbench.sparc.halos import Baryons, HaloModel, m200_msun
 
 HALO_PRIORS = ("flat", "lcdm")
 LCDM_PARAMETERS = ("log10_v200_kms", "log10_c200")  # what a halo needs for the LambdaCDM priors
@@ -237,7 +237,7 @@ class RotationCurveFit:
         log_v200 = theta[names.index("log10_v200_kms")]
         log_c200 = theta[names.index("log10_c200")]
         v200 = 10.0**log_v200
-        m200 = v200**2 * r200_kpc(v200, self.halo.hubble_kms_mpc) / G_KPC_KMS2_PER_MSUN
+        m200 = m200_msun(v200, self.halo.hubble_kms_mpc)
         concentration = (log_c200 - lcdm.log10_c200(m200, self.halo.hubble_kms_mpc)) / p.concentration_sigma_dex
         with np.errstate(divide="ignore", invalid="ignore"):
             stars = (np.log10(stellar_mass) - lcdm.log10_stellar_mass(m200)) / p.stellar_mass_sigma_dex

@@ -186,8 +186,9 @@ def phi0_summary(phi0: pd.DataFrame) -> dict:
 
 
 def summarise(metrics: pd.DataFrame, parameters: pd.DataFrame, galaxy_table: pd.DataFrame,
-              subsamples: dict[str, list[str]], settings: dict) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """Headline numbers (for summary.json), the per-model table for every named sample, fit properties."""
+              subsamples: dict[str, list[str]], settings: dict
+              ) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Headline numbers (for summary.json), the per-model table for every named sample, fit properties, phi0."""
     properties = fit_properties(parameters, galaxy_table, settings)
     flags = properties[["setting", "model", "galaxy", "pulled", "baryon_fraction_above_cosmic"]]
     fits = fit_table(metrics).merge(flags, on=["setting", "model", "galaxy"], how="left")
@@ -216,9 +217,10 @@ def summarise(metrics: pd.DataFrame, parameters: pd.DataFrame, galaxy_table: pd.
             entry[f"median_reduced_chi2_{name}"] = sub["median_reduced_chi2"].to_dict()
             entry[f"n_common_{name}"] = int(sub["n_common"].max()) if len(sub) else 0
         summary["settings"][setting] = entry
-    if (parameters["parameter"] == "phi0").any():
-        summary["phi0"] = phi0_summary(phi0_table(parameters, galaxy_table, fits))
-    return summary, table, properties
+    phi0 = phi0_table(parameters, galaxy_table, fits)
+    if len(phi0):
+        summary["phi0"] = phi0_summary(phi0)
+    return summary, table, properties, phi0
 
 
 def summarise_study(metrics_parquet, parameters_parquet, data_dir, out_summary, out_table, out_phi0,
@@ -226,12 +228,12 @@ def summarise_study(metrics_parquet, parameters_parquet, data_dir, out_summary, 
     """summary.json (headline numbers), the per-model table, the DARKexp phi0 table and the fit properties."""
     metrics, parameters = read_metrics_table(metrics_parquet), read_parquet(parameters_parquet)
     galaxy_table = load_galaxy_table(data_dir)
-    summary, table, properties = summarise(metrics, parameters, galaxy_table, subsamples, settings)
+    summary, table, properties, phi0 = summarise(metrics, parameters, galaxy_table, subsamples, settings)
     for setting, entry in summary["settings"].items():
         log.info("%s (%d galaxies in the common set): median reduced chi2 %s; BIC wins %s", setting,
                  entry["n_common"], {k: round(v, 3) for k, v in entry["median_reduced_chi2"].items()},
                  entry["bic_wins"])
     write_parquet(out_table, table)
-    write_parquet(out_phi0, phi0_table(parameters, galaxy_table, fit_table(metrics)))
+    write_parquet(out_phi0, phi0)
     write_parquet(out_properties, properties)
     write_json(out_summary, summary)

@@ -29,6 +29,11 @@ def r200_kpc(v200_kms, hubble_kms_mpc: float = DEFAULT_HUBBLE_KMS_MPC):
     return v200_kms / (10.0 * hubble_kms_mpc * 1e-3)
 
 
+def m200_msun(v200_kms, hubble_kms_mpc: float = DEFAULT_HUBBLE_KMS_MPC):
+    """Mass inside r200: M200 = V200^2 r200 / G."""
+    return v200_kms**2 * r200_kpc(v200_kms, hubble_kms_mpc) / G_KPC_KMS2_PER_MSUN
+
+
 def nfw_mass_shape(y):
     """ln(1 + y) - y / (1 + y): the NFW enclosed mass in units of 4 pi rho_s r_s^3 at y = r / r_s."""
     return np.log1p(y) - y / (1.0 + y)
@@ -94,7 +99,7 @@ class V200Halo(HaloModel):
     def derived(self, params) -> dict[str, float]:
         v200, c = 10.0 ** params[0], 10.0 ** params[1]
         r200 = r200_kpc(v200, self.hubble_kms_mpc)
-        return {"r200_kpc": r200, "c200": c, "m200_msun": v200**2 * r200 / G_KPC_KMS2_PER_MSUN}
+        return {"r200_kpc": r200, "c200": c, "m200_msun": m200_msun(v200, self.hubble_kms_mpc)}
 
 
 HALO_MODELS = Registry(__name__, HaloModel, "halo model")

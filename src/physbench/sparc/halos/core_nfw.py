@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from physbench.sparc.halos import G_KPC_KMS2_PER_MSUN, V200Halo, nfw_mass_shape, r200_kpc
+from physbench.sparc.halos import G_KPC_KMS2_PER_MSUN, V200Halo, m200_msun, nfw_mass_shape, r200_kpc
 
 GYR_PER_KPC_S_PER_KM = 3.0856775814913673e16 / 3.15576e16  # 1 kpc / (km/s) in Gyr
 
@@ -30,7 +30,7 @@ class CoreNFW(V200Halo):
         """n = tanh(kappa t_SF / t_dyn) for V200 [km/s] and c200."""
         r200 = r200_kpc(v200, self.hubble_kms_mpc)
         r_s = r200 / c
-        mass_within_r_s = v200**2 * r200 / G_KPC_KMS2_PER_MSUN * nfw_mass_shape(1.0) / nfw_mass_shape(c)
+        mass_within_r_s = m200_msun(v200, self.hubble_kms_mpc) * nfw_mass_shape(1.0) / nfw_mass_shape(c)
         t_dyn_gyr = 2.0 * math.pi * np.sqrt(r_s**3 / (G_KPC_KMS2_PER_MSUN * mass_within_r_s)) * GYR_PER_KPC_S_PER_KM
         return np.tanh(self.kappa * self.star_formation_gyr / t_dyn_gyr)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import hyp2f1
 
-from physbench.sparc.halos import G_KPC_KMS2_PER_MSUN, V200Halo, r200_kpc
+from physbench.sparc.halos import V200Halo, m200_msun, r200_kpc
 
 # The stellar-to-halo mass ratio range of the simulations the relations were fitted to; outside
 # it the ratio is clamped to the nearest edge.
@@ -53,7 +53,7 @@ class DC14(V200Halo):
     def _profile(self, params, baryons):
         v200, c = 10.0 ** params[0], 10.0 ** params[1]
         r200 = r200_kpc(v200, self.hubble_kms_mpc)
-        m200 = v200**2 * r200 / G_KPC_KMS2_PER_MSUN
+        m200 = m200_msun(v200, self.hubble_kms_mpc)
         alpha, beta, gamma, concentration_ratio = dc14_shape(np.log10(baryons.stellar_mass_msun / m200))
         r_minus2 = r200 / (c * concentration_ratio)
         r_s = r_minus2 * ((beta - 2.0) / (2.0 - gamma)) ** (1.0 / alpha)
