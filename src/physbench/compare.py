@@ -1,21 +1,27 @@
 """Compare the metrics of two versions of the results: two git revisions, or two result directories.
 
-Metrics are joined on the key columns of :data:`physbench.metrics.KEY_COLUMNS`. Per (study,
-dataset, setting, model, split, metric) the comparison pairs the values of the units and folds
-present on both sides, reports both means and their difference (B − A, in the metric's unit), a
-Wilcoxon signed-rank test of the paired differences, and flags differences larger than
-``threshold · |mean A| + abs_tol``, or a unit whose value became missing (a failure) or came back.
-Keys present on one side only are listed separately.
+Metrics are joined on the key columns of :data:`physbench.metrics.KEY_COLUMNS`. A study's units are
+either replicates (SPARC's galaxies, the chaotic systems: compare pairs over them) or
+sub-populations (SuperCon's ``all`` and materials families: each one is compared on its own); the
+study declares which in its report page (:attr:`physbench.report.page.StudyPage.units_are_replicates`).
+Per (study, dataset, setting, population, model, split, metric) the comparison pairs the values of
+the replicates (units and folds) present on both sides, reports both means and their difference
+(B − A, in the metric's unit) and a Wilcoxon signed-rank test of the paired differences. It flags a
+group when ``|mean B − mean A| > threshold · |mean A| + abs_tol``, or when a replicate's value
+became missing (a failure) or came back; that is the whole rule. Keys present on one side only are
+listed separately.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import io
 import logging
 import math
 import os
 import re
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +38,10 @@ from physbench.report import html
 
 log = logging.getLogger(__name__)
 
-GROUP_COLUMNS = ["study", "dataset", "setting", "model", "split", "metric"]
+# "population": the unit in studies whose units are sub-populations, ALL_REPLICATES where they are replicates.
+GROUP_COLUMNS = ["study", "dataset", "setting", "population", "model", "split", "metric"]
+ALL_REPLICATES = "all"
+BASELINE_METRICS = "baseline/metrics.parquet"  # the full run's metrics, tracked by git
 DEFAULT_IGNORE = ("*_seconds",)  # timings differ between any two runs
 TABLE_COLUMNS = (*GROUP_COLUMNS, "metric_unit", "status", "flagged", "mean_a", "mean_b", "diff", "rel_diff",
                  "max_abs_diff", "n_pairs", "n_changed", "n_failed_a", "n_failed_b", "n_failure_changes", "n_only_a",
@@ -50,6 +59,7 @@ class Version:
     label: str
     metrics: pd.DataFrame
     files: tuple[str, ...]
+    id: str  # names the comparison's folder: a revision's commit id; a directory's name, recorded commit and digest
 
 
 def read_directory(path: str | os.PathLike, studies: Sequence[str] | None = None) -> Version:
@@ -68,7 +78,21 @@ def read_directory(path: str | os.PathLike, studies: Sequence[str] | None = None
     if not files:
         raise CompareError(f"{path}: no metrics found (looked for results/<study>/metrics.parquet and "
                            "results/metrics.parquet); pass a run directory, its results/ directory or a metrics file")
-    return Version(str(path), _select(_concat([_read_file(f) for f in files]), studies), tuple(map(str, files)))
+    metrics = _select(_concat([_read_file(f) for f in files]), studies)
+    digest = hashlib.sha256(pd.util.hash_pandas_object(metrics[[*KEY_COLUMNS, "value"]], index=False).to_numpy()
+                            ).hexdigest()[:8]
+    return Version(str(path), metrics, tuple(map(str, files)),
+                   f"{slug(path.resolve().name)}@{_recorded_commit(metrics)}-{digest}")
+
+
+def _recorded_commit(metrics: pd.DataFrame) -> str:
+    """The commit the metrics' provenance records, with its ``-dirty`` marker; ``mixed`` when jobs ran at
+    several commits, ``nogit`` when outside git, ``empty`` without rows."""
+    revisions = set(metrics["git_revision"].fillna("nogit"))
+    if len(revisions) != 1:
+        return "mixed" if revisions else "empty"
+    commit, dirty, _ = revisions.pop().partition("-dirty")
+    return commit[:12] + dirty
 
 
 def _read_file(path: Path) -> pd.DataFrame:
@@ -82,30 +106,54 @@ def _read_file(path: Path) -> pd.DataFrame:
 
 
 def read_revision(rev: str, repo: str | os.PathLike = ".", studies: Sequence[str] | None = None) -> Version:
-    """Metrics committed at git revision ``rev`` of ``repo``, through DVC (git-tracked or DVC-tracked files)."""
+    """Metrics committed at git revision ``rev`` of ``repo``: each study's ``results/<study>/metrics.parquet``
+    through DVC, or, when DVC's objects are not in the cache (a clone without a remote), the git-tracked
+    copy of the full run's metrics, ``baseline/metrics.parquet``."""
     from dvc.api import DVCFileSystem
 
+    commit = resolve_commit(rev, repo)
     try:
-        fs = DVCFileSystem(os.fspath(repo), rev=rev)
+        fs = DVCFileSystem(os.fspath(repo), rev=commit)
+        has_baseline = fs.exists(BASELINE_METRICS)
+    except Exception as err:  # dvc/scmrepo raise many types for a broken repository
+        raise CompareError(f"cannot read revision {rev!r} of {repo}: {err}") from err
+    try:
         files = sorted(fs.glob("results/*/metrics.parquet")) or sorted(fs.glob("results/metrics.parquet"))
-    except Exception as err:  # dvc/scmrepo raise many types for an unknown revision or a missing repository
-        raise CompareError(
-            f"cannot read revision {rev!r} of {repo}: {err}. Check the name with `git rev-parse {rev}`; in a "
-            "shallow clone fetch the history first (`git fetch --unshallow --tags`)"
-        ) from err
-    files = [f for f in files if studies is None or f.split("/")[-2] in studies or f == "results/metrics.parquet"]
-    if not files:
-        raise CompareError(f"revision {rev!r} of {repo} has no results/<study>/metrics.parquet; commit dvc.lock "
-                           "(or the results) at that revision, or compare result directories instead")
+        files = [f for f in files if studies is None or f.split("/")[-2] in studies or f == "results/metrics.parquet"]
+        contents = [(file, fs.read_bytes(file)) for file in files]
+    except Exception as err:  # a missing DVC object fails the listing (directories) or the read (files)
+        if not has_baseline:
+            raise CompareError(f"revision {rev!r}: cannot read its results ({err}); their DVC objects may be "
+                               f"missing from the cache: run `dvc fetch --rev {rev}` or `dvc pull` (a clone needs a "
+                               "DVC remote for that, see the README)") from err
+        log.warning("revision %s: the DVC objects of its results are not in the cache (%s); reading the git-tracked "
+                    "%s", rev, err, BASELINE_METRICS)
+        contents = []
+    if not contents:
+        if not has_baseline:
+            raise CompareError(f"revision {rev!r} of {repo} has no results/<study>/metrics.parquet and no "
+                               f"{BASELINE_METRICS}; commit dvc.lock (or the results) at that revision, or compare "
+                               "result directories instead")
+        contents = [(BASELINE_METRICS, fs.read_bytes(BASELINE_METRICS))]
     frames = []
-    for file in files:
+    for file, content in contents:
         try:
-            frame = pd.read_parquet(io.BytesIO(fs.read_bytes(file)))  # git-tracked files are not seekable
+            frame = pd.read_parquet(io.BytesIO(content))  # git-tracked files are not seekable
         except Exception as err:
-            raise CompareError(f"revision {rev!r}: cannot read {file} ({err}); its DVC object may be missing from "
-                               f"the cache: run `dvc fetch --rev {rev}` or `dvc pull`") from err
+            raise CompareError(f"revision {rev!r}: {file} is not a readable Parquet file ({err})") from err
         frames.append(_validated(frame, f"{rev}:{file}"))
-    return Version(rev, _select(_concat(frames), studies), tuple(files))
+    return Version(rev, _select(_concat(frames), studies), tuple(file for file, _ in contents), commit[:12])
+
+
+def resolve_commit(rev: str, repo: str | os.PathLike = ".") -> str:
+    """The full commit id of git revision ``rev`` in ``repo``, or a :class:`CompareError` saying how to fix it."""
+    result = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=repo,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CompareError(f"{rev!r} is neither an existing directory or file nor a revision of the git repository "
+                           f"{repo}. Check the name with `git rev-parse {rev}`; in a shallow clone fetch the history "
+                           "first (`git fetch --unshallow --tags`)")
+    return result.stdout.strip()
 
 
 def read_version(spec: str, repo: str | os.PathLike = ".", studies: Sequence[str] | None = None) -> Version:
@@ -129,12 +177,16 @@ def _select(frame: pd.DataFrame, studies: Sequence[str] | None) -> pd.DataFrame:
 
 
 def compare_metrics(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = 0.01, abs_tol: float = 1e-9,
-                    alpha: float = 0.05, ignore: Iterable[str] = DEFAULT_IGNORE) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    alpha: float = 0.05, ignore: Iterable[str] = DEFAULT_IGNORE,
+                    population_studies: Iterable[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compare two metrics tables; return (per-group table, keys present on one side only).
 
+    ``population_studies`` are the studies whose units are sub-populations (default: those whose
+    report page says so, :func:`sub_population_studies`); their ``unit`` is the group's ``population``.
+    In the other studies units are replicates: paired over, with ``population`` :data:`ALL_REPLICATES`.
     The per-group table has ``mean_a``, ``mean_b``, ``diff`` (mean of paired B − A), ``rel_diff``
     (diff / |mean_a|), ``max_abs_diff``, ``n_pairs`` (finite on both sides), ``n_changed`` (pairs
-    beyond the tolerance), ``n_failed_a``/``n_failed_b`` and ``n_failure_changes`` (paired units
+    beyond the tolerance: shown, not flagged), ``n_failed_a``/``n_failed_b`` and ``n_failure_changes`` (paired units
     missing on exactly one side), ``n_only_a``/``n_only_b``, the Wilcoxon statistic and p-value, and
     ``status``: changed, unchanged, ignored (metric names matching ``ignore``), only in A, only in B.
     """
@@ -147,6 +199,9 @@ def compare_metrics(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = 0.01
     one_sided["value"] = one_sided["value_a"].where(one_sided["side"] == "A", one_sided["value_b"])
     one_sided = one_sided[["side", *keys, "value"]].sort_values(["side", *keys]).reset_index(drop=True)
     merged["metric_unit"] = merged["metric_unit_a"].fillna(merged["metric_unit_b"])
+    if population_studies is None:
+        population_studies = sub_population_studies(merged["study"].unique())
+    merged["population"] = merged["unit"].where(merged["study"].isin(list(population_studies)), ALL_REPLICATES)
     rows = [_group_row(group_key, group, threshold, abs_tol, alpha, ignore)
             for group_key, group in merged.groupby(GROUP_COLUMNS, sort=True)]
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).astype({"flagged": bool, "significant": bool})
@@ -171,7 +226,7 @@ def _group_row(group_key, group: pd.DataFrame, threshold, abs_tol, alpha, ignore
         status = "only in A" if (group["_merge"] == "left_only").all() else "only in B"
     elif any(fnmatch.fnmatchcase(metric, pattern) for pattern in ignore):
         status = "ignored"
-    elif (d.size and abs(diff) > tolerance) or failure_changes or n_changed:
+    elif (d.size and abs(diff) > tolerance) or failure_changes:
         status = "changed"
     else:
         status = "unchanged"
@@ -188,6 +243,13 @@ def _group_row(group_key, group: pd.DataFrame, threshold, abs_tol, alpha, ignore
         "wilcoxon_statistic": stat, "p_value": p_value, "significant": bool(p_value < alpha),
     })
     return row
+
+
+def sub_population_studies(studies: Iterable[str]) -> list[str]:
+    """The studies whose report page declares their units sub-populations, not replicates."""
+    from physbench.report.page import page_for
+
+    return [study for study in studies if not page_for(study).units_are_replicates]
 
 
 def _wilcoxon(d: np.ndarray) -> tuple[float, float]:
@@ -208,11 +270,16 @@ def run_compare(a: str, b: str, *, repo: str | os.PathLike = ".", out_dir: str |
                 studies: Sequence[str] | None = None, threshold: float = 0.01, abs_tol: float = 1e-9,
                 alpha: float = 0.05, ignore: Iterable[str] = DEFAULT_IGNORE) -> dict:
     """Read both versions, compare them, write ``comparison.parquet``, ``one_sided.parquet`` and
-    ``index.html`` under ``out_dir`` (default ``results/compare/<a>..<b>``); return a result dict."""
+    ``index.html`` under ``out_dir``; return a result dict.
+
+    The default ``out_dir``, ``results/compare/<A>..<B>``, names each side by its :attr:`Version.id`
+    (a revision by its commit id; a directory by its name, the commit its metrics record, with
+    ``-dirty`` when the tree had changes, and a digest of its values), so that comparing other
+    versions never overwrites it."""
     version_a, version_b = read_version(a, repo, studies), read_version(b, repo, studies)
     table, one_sided = compare_metrics(version_a.metrics, version_b.metrics, threshold=threshold, abs_tol=abs_tol,
                                        alpha=alpha, ignore=ignore)
-    out_dir = Path(out_dir) if out_dir is not None else Path("results/compare") / f"{slug(a)}..{slug(b)}"
+    out_dir = Path(out_dir) if out_dir is not None else Path("results/compare") / f"{version_a.id}..{version_b.id}"
     paths = {"table": out_dir / "comparison.parquet", "one_sided": out_dir / "one_sided.parquet",
              "html": out_dir / "index.html"}
     write_parquet(paths["table"], table)
@@ -226,7 +293,14 @@ def run_compare(a: str, b: str, *, repo: str | os.PathLike = ".", out_dir: str |
 
 
 def _name(row) -> str:
-    return f"{row['study']}/{row['setting']}/{row['model']}/{row['split']} {row['metric']}"
+    population = "" if row["population"] == ALL_REPLICATES else f" [{row['population']}]"
+    return f"{row['study']}/{row['setting']}/{row['model']}/{row['split']} {row['metric']}{population}"
+
+
+def flag_rule(settings: dict) -> str:
+    """The rule that flags a group, as :func:`compare_metrics` applies it."""
+    return (f"|mean B − mean A| > {settings['threshold']:g} · |mean A| + {settings['abs_tol']:g}, "
+            "or a replicate failing on one side only")
 
 
 def terminal_summary(result: dict, limit: int = 40) -> str:
@@ -238,8 +312,8 @@ def terminal_summary(result: dict, limit: int = 40) -> str:
     status = table["status"].value_counts()
     lines = [
         f"physbench compare  A = {a.label} ({len(a.metrics)} metric rows)  B = {b.label} ({len(b.metrics)} rows)",
-        f"  {len(table)} (study, setting, model, split, metric) groups: {status.get('changed', 0)} changed beyond "
-        f"{s['threshold']:g}·|A| + {s['abs_tol']:g}, {status.get('unchanged', 0)} unchanged, "
+        f"  {len(table)} (study, dataset, setting, population, model, split, metric) groups: "
+        f"{status.get('changed', 0)} changed ({flag_rule(s)}), {status.get('unchanged', 0)} unchanged, "
         f"{status.get('ignored', 0)} ignored ({', '.join(s['ignore']) or 'none'}), "
         f"{status.get('only in A', 0)} only in A, {status.get('only in B', 0)} only in B",
         f"  unit rows on one side only: {int((one_sided['side'] == 'A').sum())} in A, "
@@ -251,7 +325,8 @@ def terminal_summary(result: dict, limit: int = 40) -> str:
         failures = f", {row['n_failure_changes']} unit(s) failed/recovered" if row["n_failure_changes"] else ""
         lines.append(f"  CHANGED {_name(row)}: A {html.format_number(row['mean_a'])} -> B "
                      f"{html.format_number(row['mean_b'])}{unit}, diff {row['diff']:+.4g}{unit}{rel}, "
-                     f"{row['n_changed']}/{row['n_pairs']} units moved, Wilcoxon p = {row['p_value']:.3g}{failures}")
+                     f"{row['n_changed']}/{row['n_pairs']} replicates moved, "
+                     f"Wilcoxon p = {row['p_value']:.3g}{failures}")
     if len(flagged) > limit:
         lines.append(f"  ... and {len(flagged) - limit} more (see the Parquet table)")
     lines.append("  wrote " + ", ".join(str(p) for p in result["paths"].values()))
@@ -265,8 +340,7 @@ def comparison_page(a: Version, b: Version, table: pd.DataFrame, one_sided: pd.D
                      "max_abs_diff", "n_pairs", "n_changed", "n_failure_changes", "n_only_a", "n_only_b", "p_value"]
     summary = html.key_values([
         ("A", a.label), ("B", b.label), ("metric rows in A", len(a.metrics)), ("metric rows in B", len(b.metrics)),
-        ("threshold", f"|mean B − mean A| > {settings['threshold']:g} · |mean A| + {settings['abs_tol']:g}, "
-                      "or a unit failing on one side only"),
+        ("flagged when", flag_rule(settings)),
         ("ignored metrics", ", ".join(settings["ignore"]) or "none"),
         ("groups", ", ".join(f"{k}: {v}" for k, v in counts.items())),
     ])

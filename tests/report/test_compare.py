@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from physbench.cli import main
-from physbench.compare import CompareError, compare_metrics, read_directory, read_revision, slug
+from physbench.compare import CompareError, compare_metrics, read_directory, read_revision, run_compare, slug
 from physbench.metrics import metrics_frame, write_metrics
 from physbench.provenance import Provenance
 from tests.conftest import DVC, run_tool
@@ -52,6 +52,40 @@ def test_shift_of_one_model_is_the_only_change_with_sign_size_and_exact_p():
     assert row["p_value"] == pytest.approx(2 / 2**FOLDS) and row["significant"]
     assert set(table.loc[table["metric"] == "fit_seconds", "status"]) == {"ignored"}
     assert set(table.loc[~table["flagged"] & (table["metric"] != "fit_seconds"), "status"]) == {"unchanged"}
+
+
+def test_one_replicate_beyond_the_threshold_does_not_flag_an_unmoved_mean():
+    """The rule printed is the rule applied: |mean B − mean A| against the threshold, not any single unit."""
+    a = study_metrics("toy")
+    b = a.copy()
+    moved = (b["model"] == "ridge") & (b["metric"] == "rmse") & (b["fold"] == 0)
+    b.loc[moved, "value"] *= 1.03  # one fold +3 %: the mean moves by 0.5 %
+    table, _ = compare_metrics(a, b)
+    row = table[(table["model"] == "ridge") & (table["metric"] == "rmse")].iloc[0]
+    assert row["n_changed"] == 1 and abs(row["rel_diff"]) < 0.01 and not row["flagged"]
+    assert row["status"] == "unchanged"
+
+
+def test_sub_population_units_are_compared_on_their_own_not_averaged():
+    """SuperCon's units are sub-populations (its page says so): each is its own row, paired over folds."""
+    rows = []
+    for unit, level in (("all", 10.0), ("cuprate", 14.0), ("iron", 8.0)):
+        for fold in range(FOLDS):
+            rows.append({"study": "supercon", "dataset": "hamidieh", "setting": "hamidieh", "unit": unit,
+                         "model": "ridge", "split": "kfold5", "fold": fold, "metric": "rmse",
+                         "value": level + 0.1 * fold, "metric_unit": "K"})
+    a = metrics_frame(rows, Provenance("0.1.0", "c", "0" * 64, None))
+    b = a.copy()
+    b.loc[b["unit"] == "iron", "value"] += 0.5
+    table, _ = compare_metrics(a, b)
+    assert sorted(table["population"]) == ["all", "cuprate", "iron"]
+    all_rows = table.set_index("population")
+    assert all_rows.loc["all", "mean_a"] == pytest.approx(10.25) and all_rows.loc["all", "n_pairs"] == FOLDS
+    assert list(table.loc[table["flagged"], "population"]) == ["iron"]
+    assert all_rows.loc["iron", "diff"] == pytest.approx(0.5)
+    # A study without such a declaration pairs over its units: one row for all of them.
+    replicate, _ = compare_metrics(a.assign(study="toy"), b.assign(study="toy"))
+    assert list(replicate["population"]) == ["all"] and replicate["n_pairs"].iloc[0] == 3 * FOLDS
 
 
 def test_threshold_is_relative_to_the_baseline():
@@ -134,15 +168,37 @@ def test_revision_reader_reads_dvc_and_git_tracked_metrics(versioned_repo):
 def test_physbench_compare_between_tags_finds_exactly_the_changed_model(versioned_repo):
     out = run_tool(str(BIN / "physbench"), "compare", "v1", "v2", cwd=versioned_repo)
     assert "1 changed" in out and "CHANGED toy/default/xgboost/kfold rmse" in out and "diff -0.4 K" in out
-    table = pd.read_parquet(versioned_repo / "results/compare/v1..v2/comparison.parquet")
+    # The folder is named by the commits, so that a moved tag or HEAD never overwrites it.
+    v1, v2 = (run_tool("git", "rev-parse", tag, cwd=versioned_repo).strip()[:12] for tag in ("v1", "v2"))
+    folder = versioned_repo / f"results/compare/{v1}..{v2}"
+    table = pd.read_parquet(folder / "comparison.parquet")
     changed = table[table["flagged"]]
     assert list(zip(changed["study"], changed["model"], changed["metric"])) == [("toy", "xgboost", "rmse")]
     assert changed["diff"].iloc[0] == pytest.approx(-0.4)
     assert changed["p_value"].iloc[0] == pytest.approx(2 / 2**FOLDS)
     assert set(table.loc[~table["flagged"], "status"]) == {"unchanged", "ignored"}
-    assert pd.read_parquet(versioned_repo / "results/compare/v1..v2/one_sided.parquet").empty
-    page = (versioned_repo / "results/compare/v1..v2/index.html").read_text()
+    assert pd.read_parquet(folder / "one_sided.parquet").empty
+    page = (folder / "index.html").read_text()
     assert "Comparison v1 → v2" in page and "http://" not in page and "https://" not in page
+
+
+def test_clone_without_dvc_objects_reads_the_git_tracked_baseline(versioned_repo, tmp_path, caplog):
+    """A fresh clone has no DVC cache and no remote: a revision's DVC-tracked metrics cannot be read.
+    Without a baseline the error says to fetch them; with the git-tracked baseline, compare works."""
+    clone = tmp_path / "clone"
+    run_tool("git", "clone", "-q", str(versioned_repo), str(clone), cwd=tmp_path)
+    with pytest.raises(CompareError, match="dvc fetch"):
+        read_revision("v1", clone, studies=["toy"])
+    for tag, shift in (("v1", {}), ("v2", {"xgboost": -0.4})):
+        run_tool("git", "checkout", "-q", tag, cwd=clone)
+        both = pd.concat([study_metrics("toy", shift, config=tag), study_metrics("other")], ignore_index=True)
+        write_metrics(both, clone / "baseline/metrics.parquet")
+        run_tool("git", "add", "baseline", cwd=clone)
+        run_tool("git", "commit", "-q", "-m", f"baseline {tag}", cwd=clone)
+        run_tool("git", "tag", "-f", f"{tag}b", cwd=clone)
+    result = run_compare("v1b", "v2b", repo=clone, out_dir=tmp_path / "out")
+    assert result["a"].files == ("baseline/metrics.parquet",) and "not in the cache" in caplog.text
+    assert set(result["table"].loc[result["table"]["flagged"], "model"]) == {"xgboost"}
 
 
 def test_revision_against_working_tree_directory_and_exit_status(versioned_repo, tmp_path):

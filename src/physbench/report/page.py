@@ -43,6 +43,9 @@ class StudyPage:
     summary.json keys copied into ``summary.json`` (top level) (None: every number and name);
     ``highlights`` are the dotted summary.json keys shown at the top of the page (glob patterns
     such as ``settings.*.best_model``; None: the top-level numbers and names).
+    ``units_are_replicates`` says what the study's metric ``unit`` is: a replicate (a galaxy, a
+    system), which ``physbench compare`` pairs over, or, when False, a sub-population (SuperCon's
+    ``all`` and materials families), which it compares on its own.
     """
 
     title: str
@@ -54,6 +57,7 @@ class StudyPage:
     metric_filter: Mapping[str, Sequence[str]] = field(default_factory=dict)
     headline_keys: Sequence[str] | None = None
     highlights: Sequence[str] | None = None
+    units_are_replicates: bool = True
 
 
 def page_for(study: str) -> StudyPage:

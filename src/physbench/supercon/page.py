@@ -23,6 +23,7 @@ PAGE = StudyPage(
     figures=("parity", "rmse_by_model", "feature_importance"),
     caption_files={"rmse_by_model": "supercon_rmse", "feature_importance": "supercon_importance"},
     metric_filter={"unit": ["all"]},
+    units_are_replicates=False,  # units: all materials and each family; the folds are the replicates
     headline_keys=("best_model", "best_setting", "best_rmse_kelvin", "best_rmse_pooled_kelvin", "best_r2", "n_jobs",
                    "n_materials_scored"),
 )
