@@ -1,5 +1,5 @@
-"""Snakemake entry point: every study's metrics in results/metrics.parquet, headline numbers in
-summary.json (top level, git-tracked)."""
+"""Snakemake entry point: every study's metrics in <results>/metrics.parquet, headline numbers in
+<results>/summary.json."""
 
 from physbench import logs
 from physbench.report.build import aggregate_results

@@ -6,7 +6,7 @@ from physbench.report.build import build_report
 logs.setup(snakemake.log[0])
 build_report(
     snakemake.params.studies,
-    "results",
+    snakemake.params.results_dir,
     snakemake.output[0],
     metrics_path=snakemake.input.metrics,
     summary_path=snakemake.input.summary,

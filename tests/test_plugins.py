@@ -180,7 +180,7 @@ def test_a_new_model_is_its_class_plus_one_config_entry_and_runs_only_its_jobs(q
                              "report_html"])
     # Every setting of the new forecaster ran, and its metrics reached the aggregate.
     assert sum(rule == "chaos_forecast" for rule, _ in jobs) == 2
-    metrics = __import__("pandas").read_parquet(run / "results/metrics.parquet")
+    metrics = __import__("pandas").read_parquet(run / "results-quick/metrics.parquet")
     assert {"lasso", "drift", "hernquist"} <= set(metrics["model"])
 
 
@@ -208,20 +208,20 @@ def test_a_new_study_needs_no_edit_of_shared_files(tmp_path):
     env = shadow_package(tmp_path, add=files)
 
     run_snakemake(project, "pendulum", "report", configfiles=(QUICK_CONFIG, "pendulum.yaml"), env=env)
-    summary = yaml.safe_load((project / "summary.json").read_text())
+    summary = yaml.safe_load((project / "results-quick/summary.json").read_text())
     assert set(summary) == {"pendulum"}
-    metrics = __import__("pandas").read_parquet(project / "results/metrics.parquet")
+    metrics = __import__("pandas").read_parquet(project / "results-quick/metrics.parquet")
     errors = metrics[metrics["metric"] == "relative_error"].set_index(["model", "unit"])["value"]
     assert errors.max() < 1e-3 and errors["dop853"].max() < errors["rk45"].max()
-    assert "Pendulum: periods from ODE integrators" in (project / "results/report/index.html").read_text()
+    assert "Pendulum: periods from ODE integrators" in (project / "results-quick/report/index.html").read_text()
 
     # A variant of one integrator: physbench compare flags that integrator's change and nothing else.
-    shutil.copytree(project / "results", tmp_path / "baseline")
+    shutil.copytree(project / "results-quick", tmp_path / "baseline")
     variant = yaml.safe_load((project / "pendulum.yaml").read_text())
     variant["studies"]["pendulum"]["integrators"]["rk45"]["rtol"] = 1.0e-3
     (project / "variant.yaml").write_text(yaml.safe_dump(variant))
     run_snakemake(project, "pendulum", "report", configfiles=(QUICK_CONFIG, "variant.yaml"), env=env)
-    result = run_compare(str(tmp_path / "baseline"), str(project / "results"), out_dir=tmp_path / "compare")
+    result = run_compare(str(tmp_path / "baseline"), str(project / "results-quick"), out_dir=tmp_path / "compare")
     flagged = result["table"][result["table"]["flagged"]]
     assert set(flagged["study"]) == {"pendulum"} and set(flagged["model"]) == {"rk45"}
     assert (tmp_path / "compare/index.html").is_file() and not math.isnan(flagged["mean_b"].iloc[0])

@@ -23,7 +23,7 @@ def quick_settings():
 
 def test_aggregated_metrics_cover_systems_forecasters_settings_origins(quick_run):
     base, quick = quick_settings()
-    metrics = read_metrics(quick_run / "results/chaos/metrics.parquet")
+    metrics = read_metrics(quick_run / "results-quick/chaos/metrics.parquet")
     assert set(metrics["study"]) == {"chaos"}
     assert set(metrics["unit"]) == set(quick["systems"]["include"])
     assert set(metrics["model"]) == set(base["forecasters"])
@@ -39,21 +39,21 @@ def test_aggregated_metrics_cover_systems_forecasters_settings_origins(quick_run
 
 
 def test_trajectory_cache_and_systems_table(quick_run):
-    systems = read_parquet(quick_run / "results/chaos/systems.parquet").set_index("system")
+    systems = read_parquet(quick_run / "results-quick/chaos/systems.parquet").set_index("system")
     assert (systems["status"] == "ok").all()
     assert systems.loc["MackeyGlass", "n_channels"] == 1 and systems.loc["Lorenz", "n_channels"] == 3
-    trajectories = read_parquet(quick_run / "results/chaos/trajectories.parquet")
+    trajectories = read_parquet(quick_run / "results-quick/chaos/trajectories.parquet")
     assert trajectories.groupby("system").size().to_dict() == systems["n_points"].to_dict()
 
 
 def test_lorenz_ordering_and_report(quick_run):
-    summary = json.loads((quick_run / "results/chaos/summary.json").read_text())
+    summary = json.loads((quick_run / "results-quick/chaos/summary.json").read_text())
     assert summary["n_systems"] == 3 and summary["n_failed_systems"] == 0
     lorenz = summary["median_vpt_by_system"]["Lorenz"]["multivariate"]
     # Even on the short quick protocol the nonlinear maps outlast the baselines on Lorenz.
     assert lorenz["nvar_cubic"] > 2.0 and lorenz["esn"] > 2.0
     assert lorenz["persistence"] < 0.5 and lorenz["mean"] < 0.5
-    table = read_parquet(quick_run / "results/chaos/per_system.parquet")
+    table = read_parquet(quick_run / "results-quick/chaos/per_system.parquet")
     assert len(table) == 3 * len(summary["ranking"]["multivariate"]) * len(summary["ranking"])
     for name in ("ranking", "vpt_vs_lyapunov", "forecast_panels"):
-        assert (quick_run / f"results/chaos/figures/{name}.png").stat().st_size > 10_000
+        assert (quick_run / f"results-quick/chaos/figures/{name}.png").stat().st_size > 10_000

@@ -64,8 +64,8 @@ def test_supercon_quick_run_on_slurm_matches_the_local_run(slurm_cluster, quick_
     assert result.returncode == 0, f"rc {result.returncode} (137: killed after {LIMIT_S} s)\n{output[-6000:]}"
     submitted = output.count("has been submitted with SLURM jobid")
     assert submitted >= 20, f"only {submitted} jobs went through sbatch"
-    assert assert_same_metrics(project / "results/supercon/metrics.parquet",
-                               quick_run / "results/supercon/metrics.parquet") > 500
+    assert assert_same_metrics(project / "results-quick/supercon/metrics.parquet",
+                               quick_run / "results-quick/supercon/metrics.parquet") > 500
     # Finished jobs are visible to squeue (the profile's status command), and nothing is left to do.
     states = subprocess.run(["squeue", "--states=all", "--noheader", "--format=%T"], capture_output=True, text=True)
     assert "COMPLETED" in states.stdout

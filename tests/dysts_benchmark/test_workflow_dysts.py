@@ -14,12 +14,12 @@ pytestmark = pytest.mark.workflow
 def test_the_15_point_variant_generates_its_files_and_runs_with_the_same_settings(tmp_path):
     project = copy_project(tmp_path / "project")
     run_snakemake(project, "dysts_benchmark", configfiles=(QUICK_CONFIG, "configs/dysts_benchmark_15ppp.yaml"))
-    generated = project / "results/dysts_benchmark/generated"
+    generated = project / "results-dysts15/dysts_benchmark/generated"
     test = read_series(generated / "test_univariate__pts_per_period_15__periods_12.json.gz")
     assert set(test) == {"Lorenz", "Rossler", "MackeyGlass"} and {len(v) for v in test.values()} == {180}
-    summary = json.loads((project / "results/dysts_benchmark/summary.json").read_text())
+    summary = json.loads((project / "results-dysts15/dysts_benchmark/summary.json").read_text())
     assert summary["baseline"] is None and summary["n_systems"] == 3 and summary["best_median_smape"] < 200
-    log = (project / "logs/dysts_benchmark/forecast_esn.log").read_text()
+    log = (project / "logs-dysts15/dysts_benchmark/forecast_esn.log").read_text()
     assert "esn 3/3" in log
-    rows = read_parquet(project / "results/dysts_benchmark/rows/esn.parquet")
+    rows = read_parquet(project / "results-dysts15/dysts_benchmark/rows/esn.parquet")
     assert {json.loads(p)["washout"] for p in rows["params"] if "washout" in p} == {15}  # 1 period at 15 points

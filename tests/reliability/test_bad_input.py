@@ -27,8 +27,8 @@ def project(tmp_path_factory):
 
 def produced(project, study=None) -> list:
     """Files under results/ (of one study: its outputs and benchmark records; the pulls may succeed)."""
-    roots = [project / "results"] if study is None else [project / "results" / study,
-                                                         project / "results/benchmarks" / study]
+    roots = [project / "results-quick"] if study is None else [project / "results-quick" / study,
+                                                         project / "results-quick/benchmarks" / study]
     return sorted(p for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
 
 
@@ -113,11 +113,11 @@ def with_snapshot(project, dataset, file, data: bytes, snapshot_name):
 def test_renamed_column_stops_the_study_naming_file_and_column(project):
     renamed = COMPOSITIONS.replace(b"critical_temp", b"Tc", 1)
     settings = with_snapshot(project, "supercon", "unique_m.csv", renamed, "renamed.csv.gz")
-    result, output = run_with(project, "renamed", settings, "results/supercon/materials.parquet")
+    result, output = run_with(project, "renamed", settings, "results-quick/supercon/materials.parquet")
     assert result.returncode != 0
     assert "data/raw/supercon/unique_m.csv: required column 'critical_temp' is missing" in output, output[-3000:]
     assert "correct the file" in output
-    assert "required column 'critical_temp'" in (project / "logs/supercon/materials.log").read_text()
+    assert "required column 'critical_temp'" in (project / "logs-quick/supercon/materials.log").read_text()
     assert produced(project, "supercon") == []
 
 
@@ -130,11 +130,11 @@ def test_malformed_rotmod_line_stops_the_fit_naming_file_and_line(project):
                              f"Rotmod_LTG/{galaxy}_bad.dat")
     settings["studies"] = {"sparc": {"sample": {"galaxies": [galaxy]}, "n_chunks": 1}}
     setting = next(iter(config["studies"]["sparc"]["settings"]))
-    target = f"results/sparc/fits/{setting}/nfw/chunk0/metrics.parquet"
+    target = f"results-quick/sparc/fits/{setting}/nfw/chunk0/metrics.parquet"
     result, output = run_with(project, "rotmod", settings, target)
     assert result.returncode != 0
     assert f"data/raw/sparc/Rotmod_LTG/{galaxy}_rotmod.dat:5: column 'vobs_kms'" in output, output[-3000:]
-    assert "CamB_rotmod.dat:5" in (project / "logs/sparc/fit" / f"{setting}_nfw_0.log").read_text()
+    assert "CamB_rotmod.dat:5" in (project / "logs-quick/sparc/fit" / f"{setting}_nfw_0.log").read_text()
     assert produced(project, "sparc") == []
 
 

@@ -30,7 +30,7 @@ def incomplete_outputs(run: Path) -> list[str]:
 
 def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_path):
     run = clone_run(quick_run, tmp_path / "run")
-    cells = [run / "results/supercon/runs" / f / s / m for f, s, m in KILLED_CELLS]
+    cells = [run / "results-quick/supercon/runs" / f / s / m for f, s, m in KILLED_CELLS]
     started = time.time()
     forced = [str((cell / "metrics.parquet").relative_to(run)) for cell in cells]
     with open(tmp_path / "killed.log", "w") as log:
@@ -42,7 +42,7 @@ def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_pat
         while True:
             finished = [c for c in cells if (c / "metrics.parquet").exists()
                         and (c / "metrics.parquet").stat().st_mtime > started]
-            running = [p for p in incomplete_outputs(run) if p.startswith("results/supercon/runs/")]
+            running = [p for p in incomplete_outputs(run) if p.startswith("results-quick/supercon/runs/")]
             if finished and running:
                 break
             assert process.poll() is None, "the run finished before it could be killed"
@@ -51,7 +51,7 @@ def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_pat
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     # Every Parquet file the kill left behind is whole (outputs are written to a temp file and renamed).
-    readable_parquet_files(run / "results")
+    readable_parquet_files(run / "results-quick")
     interrupted = incomplete_outputs(run)
     assert interrupted, "the killed jobs left no incomplete markers"
     # Also a writer that is not atomic: put torn Parquet where the killed jobs were writing.
@@ -63,17 +63,17 @@ def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_pat
     resumed = run_snakemake(run, *PROFILE, "supercon")
     assert "Nothing to be done" not in resumed.stdout + resumed.stderr
     assert all((run / output).exists() for output in interrupted)
-    readable_parquet_files(run / "results")
-    assert assert_same_metrics(run / "results/supercon/metrics.parquet",
-                               quick_run / "results/supercon/metrics.parquet") > 500
+    readable_parquet_files(run / "results-quick")
+    assert assert_same_metrics(run / "results-quick/supercon/metrics.parquet",
+                               quick_run / "results-quick/supercon/metrics.parquet") > 500
     assert "Nothing to be done" in run_snakemake(run, "--dry-run", "supercon").stdout
 
 
 def test_forced_reruns_reproduce_each_studys_metrics(quick_run, tmp_path):
     """Determinism: one job per study rerun from scratch writes the same numbers as the quick run."""
     run = clone_run(quick_run, tmp_path / "run")
-    patterns = ("results/supercon/runs/hamidieh/hamidieh25/random_forest/metrics.parquet",
-                "results/chaos/metrics/*/esn.parquet", "results/sparc/fits/*/nfw/chunk0/metrics.parquet")
+    patterns = ("results-quick/supercon/runs/hamidieh/hamidieh25/random_forest/metrics.parquet",
+                "results-quick/chaos/metrics/*/esn.parquet", "results-quick/sparc/fits/*/nfw/chunk0/metrics.parquet")
     jobs = [str(sorted(run.glob(pattern))[0].relative_to(run)) for pattern in patterns]
     for job in jobs:
         (run / job).unlink()

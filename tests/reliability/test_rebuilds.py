@@ -48,7 +48,7 @@ def with_extra_config(tmp_path, settings) -> tuple[str, Path]:
 
 def test_one_target_runs_only_the_jobs_it_needs(tmp_path):
     project = copy_project(tmp_path / "fresh")
-    cell = "results/supercon/runs/hamidieh/kfold5/linear/metrics.parquet"
+    cell = "results-quick/supercon/runs/hamidieh/kfold5/linear/metrics.parquet"
     jobs = work_jobs(planned_jobs(project, cell))
     assert sorted(jobs, key=str) == sorted([
         ("pull_supercon", {}),
@@ -152,7 +152,7 @@ def touch_all(root: Path, when: float, shuffle: bool = False) -> int:
 
 
 def newest_mtime(run: Path) -> float:
-    return max(p.stat().st_mtime for p in (run / "results").rglob("*") if p.is_file())
+    return max(p.stat().st_mtime for p in (run / "results-quick").rglob("*") if p.is_file())
 
 
 def test_dvc_checkout_with_unchanged_data_reruns_nothing(quick_run, tmp_path):
@@ -160,7 +160,7 @@ def test_dvc_checkout_with_unchanged_data_reruns_nothing(quick_run, tmp_path):
     # dvc checkout rewrites the tracked data and results with new mtimes, in no particular order;
     # Snakemake's recorded checksums (default profile) show that nothing changed.
     later = newest_mtime(run) + 3600
-    assert touch_all(run / "results", later, shuffle=True) + touch_all(run / "data/raw", later, shuffle=True) > 50
+    assert touch_all(run / "results-quick", later, shuffle=True) + touch_all(run / "data/raw", later, shuffle=True) > 50
     assert planned_jobs(run) == []
 
 
@@ -186,9 +186,9 @@ def test_fresh_clone_after_dvc_pull_reruns_nothing(quick_run, tmp_path):
     shutil.copy2(REPO / ".gitignore", origin / ".gitignore")
     shutil.copytree(REPO / "src/physbench", origin / "src/physbench", ignore=shutil.ignore_patterns("__pycache__"))
     stage = (REPO / "dvc.yaml").read_text()
-    assert "cmd: snakemake --cores all\n" in stage
-    (origin / "dvc.yaml").write_text(stage.replace("cmd: snakemake --cores all\n",
-                                                   f"cmd: snakemake --cores all --configfile {QUICK_CONFIG}\n"))
+    assert "cmd: snakemake --cores all\n" in stage and "      - results:\n" in stage
+    stage = stage.replace("cmd: snakemake --cores all\n", f"cmd: snakemake --cores all --configfile {QUICK_CONFIG}\n")
+    (origin / "dvc.yaml").write_text(stage.replace("      - results:\n", "      - results-quick:\n"))
     run_tool("git", "init", "-q", "-b", "main", cwd=origin)
     run_tool(DVC, "init", "-q", cwd=origin)
     run_tool(DVC, "remote", "add", "-q", "-d", "storage", str(tmp_path / "remote"), cwd=origin)
@@ -199,9 +199,9 @@ def test_fresh_clone_after_dvc_pull_reruns_nothing(quick_run, tmp_path):
 
     clone = tmp_path / "clone"
     run_tool("git", "clone", "-q", str(origin), str(clone), cwd=tmp_path)
-    assert not (clone / "results/supercon").exists() and not (clone / ".snakemake").exists()
+    assert not (clone / "results-quick/supercon").exists() and not (clone / ".snakemake").exists()
     run_tool(DVC, "pull", "-q", cwd=clone)
-    assert (clone / "results/supercon/metrics.parquet").is_file() and (clone / ".snakemake/metadata").is_dir()
+    assert (clone / "results-quick/supercon/metrics.parquet").is_file() and (clone / ".snakemake/metadata").is_dir()
     assert "up to date" in run_tool(DVC, "status", cwd=clone)
     assert planned_jobs(clone) == []
 
@@ -210,7 +210,7 @@ def test_a_deleted_cell_output_is_rebuilt_by_its_job_alone(quick_run, tmp_path):
     """A missing intermediate file whose consumers are up to date is not rebuilt by the default target;
     asking for it reruns that one job (and nothing upstream)."""
     run = clone_run(quick_run, tmp_path / "run")
-    cell = "results/supercon/runs/hamidieh/kfold5/linear/predictions.parquet"
+    cell = "results-quick/supercon/runs/hamidieh/kfold5/linear/predictions.parquet"
     (run / cell).unlink()
     assert work_jobs(planned_jobs(run)) == []
     assert work_jobs(planned_jobs(run, cell)) == [

@@ -112,8 +112,8 @@ def test_synthetic_report_renders_and_sorts(browser, synthetic_results, artefact
 
 
 def test_quick_run_report_renders_in_chromium(browser, quick_run, artefacts, capsys):
-    index = quick_run / "results/report/index.html"
-    studies = sorted(json.loads((quick_run / "summary.json").read_text()))
+    index = quick_run / "results-quick/report/index.html"
+    studies = sorted(json.loads((quick_run / "results-quick/summary.json").read_text()))
     counts = report_in_browser(browser, index, studies, artefacts, "quick", capsys)
     for study in studies:
-        assert counts[study] == len(list((quick_run / f"results/{study}/figures").glob("*.png"))) > 0
+        assert counts[study] == len(list((quick_run / f"results-quick/{study}/figures").glob("*.png"))) > 0

@@ -19,7 +19,7 @@ GALAXIES = {"DDO154", "NGC2403", "NGC3198", "NGC7814", "CamB"}
 
 @pytest.fixture(scope="module")
 def results(quick_run):
-    return quick_run / "results" / "sparc"
+    return quick_run / "results-quick" / "sparc"
 
 
 def test_aggregated_metrics(results):

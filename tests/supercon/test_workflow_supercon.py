@@ -19,7 +19,7 @@ def quick_grid():
 
 
 def test_aggregated_metrics_cover_the_grid(quick_run):
-    metrics = read_metrics(quick_run / "results/supercon/metrics.parquet")
+    metrics = read_metrics(quick_run / "results-quick/supercon/metrics.parquet")
     assert set(metrics["study"]) == {"supercon"}
     cells = set(map(tuple, metrics[["setting", "split", "model"]].drop_duplicates().to_numpy()))
     assert cells == quick_grid()
@@ -33,23 +33,24 @@ def test_aggregated_metrics_cover_the_grid(quick_run):
 
 
 def test_models_beat_the_mean_baseline(quick_run):
-    board = read_parquet(quick_run / "results/supercon/leaderboard.parquet").set_index(["featuriser", "split", "model"])
+    board = read_parquet(quick_run / "results-quick/supercon/leaderboard.parquet")
+    board = board.set_index(["featuriser", "split", "model"])
     mean_rmse = board.loc[("hamidieh", "hamidieh25", "mean"), "rmse_mean"]
     for model in ("linear", "random_forest", "xgboost"):
         assert board.loc[("hamidieh", "hamidieh25", model), "rmse_mean"] < 0.8 * mean_rmse, model
 
 
 def test_summary_and_figures(quick_run):
-    summary = json.loads((quick_run / "results/supercon/summary.json").read_text())
+    summary = json.loads((quick_run / "results-quick/supercon/summary.json").read_text())
     assert summary["best_setting"] == "hamidieh/hamidieh25" and summary["best_model"] != "mean"
     for figure in ("parity", "rmse_by_model", "feature_importance"):
-        png = (quick_run / f"results/supercon/figures/{figure}.png").read_bytes()
+        png = (quick_run / f"results-quick/supercon/figures/{figure}.png").read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 10_000
 
 
 def test_split_index_files_are_written(quick_run):
-    split = read_parquet(quick_run / "results/supercon/splits/group_kfold5.parquet")
-    materials = read_parquet(quick_run / "results/supercon/materials.parquet")
+    split = read_parquet(quick_run / "results-quick/supercon/splits/group_kfold5.parquet")
+    materials = read_parquet(quick_run / "results-quick/supercon/materials.parquet")
     assert sorted(split["row"]) == list(range(len(materials)))
     by_fold = split.assign(composition=materials["composition"].to_numpy()[split["row"]])
     assert by_fold.groupby("composition")["fold"].nunique().eq(1).all()

@@ -15,12 +15,12 @@ rule chaos_trajectories:
     input:
         chaos_trajectory_inputs,
     output:
-        trajectories="results/chaos/trajectories.parquet",
-        systems="results/chaos/systems.parquet",
+        trajectories=results_path("chaos/trajectories.parquet"),
+        systems=results_path("chaos/systems.parquet"),
     log:
-        "logs/chaos/trajectories.log",
+        logs_path("chaos/trajectories.log"),
     benchmark:
-        "results/benchmarks/chaos/trajectories.tsv"
+        results_path("benchmarks/chaos/trajectories.tsv")
     conda:
         conda_env("chaos")
     threads: 2
@@ -35,15 +35,15 @@ rule chaos_trajectories:
 
 rule chaos_forecast:
     input:
-        trajectories="results/chaos/trajectories.parquet",
-        systems="results/chaos/systems.parquet",
+        trajectories=results_path("chaos/trajectories.parquet"),
+        systems=results_path("chaos/systems.parquet"),
     output:
-        metrics="results/chaos/metrics/{setting}/{model}.parquet",
-        panels="results/chaos/forecasts/{setting}/{model}.parquet",
+        metrics=results_path("chaos/metrics/{setting}/{model}.parquet"),
+        panels=results_path("chaos/forecasts/{setting}/{model}.parquet"),
     log:
-        "logs/chaos/forecast_{setting}_{model}.log",
+        logs_path("chaos/forecast_{setting}_{model}.log"),
     benchmark:
-        "results/benchmarks/chaos/forecast_{setting}_{model}.tsv"
+        results_path("benchmarks/chaos/forecast_{setting}_{model}.tsv")
     wildcard_constraints:
         setting="multivariate|univariate",
         model="[A-Za-z0-9_]+",
@@ -64,11 +64,11 @@ rule chaos_aggregate:
     input:
         metrics=chaos_job_outputs("metrics"),
     output:
-        metrics="results/chaos/metrics.parquet",
+        metrics=results_path("chaos/metrics.parquet"),
     log:
-        "logs/chaos/aggregate.log",
+        logs_path("chaos/aggregate.log"),
     benchmark:
-        "results/benchmarks/chaos/aggregate.tsv"
+        results_path("benchmarks/chaos/aggregate.tsv")
     conda:
         conda_env("chaos")
     params:
@@ -79,17 +79,17 @@ rule chaos_aggregate:
 
 rule chaos_report:
     input:
-        metrics="results/chaos/metrics.parquet",
-        systems="results/chaos/systems.parquet",
+        metrics=results_path("chaos/metrics.parquet"),
+        systems=results_path("chaos/systems.parquet"),
         panels=chaos_job_outputs("forecasts"),
     output:
-        summary="results/chaos/summary.json",
-        per_system="results/chaos/per_system.parquet",
-        figures=[f"results/chaos/figures/{name}.png" for name in CHAOS_FIGURES],
+        summary=results_path("chaos/summary.json"),
+        per_system=results_path("chaos/per_system.parquet"),
+        figures=[results_path(f"chaos/figures/{name}.png") for name in CHAOS_FIGURES],
     log:
-        "logs/chaos/report.log",
+        logs_path("chaos/report.log"),
     benchmark:
-        "results/benchmarks/chaos/report.tsv"
+        results_path("benchmarks/chaos/report.tsv")
     conda:
         conda_env("chaos")
     params:

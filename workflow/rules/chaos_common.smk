@@ -34,7 +34,7 @@ def chaos_forecaster_code(wildcards):
 
 def chaos_job_outputs(kind):
     return expand(
-        f"results/chaos/{kind}/{{setting}}/{{model}}.parquet",
+        results_path(f"chaos/{kind}/{{setting}}/{{model}}.parquet"),
         setting=CHAOS["settings"],
         model=list(CHAOS["forecasters"]),
     )
@@ -42,10 +42,10 @@ def chaos_job_outputs(kind):
 
 def chaos_targets():
     return [
-        "results/chaos/metrics.parquet",
-        "results/chaos/summary.json",
-        "results/chaos/per_system.parquet",
-        *[f"results/chaos/figures/{name}.png" for name in CHAOS_FIGURES],
+        results_path("chaos/metrics.parquet"),
+        results_path("chaos/summary.json"),
+        results_path("chaos/per_system.parquet"),
+        *[results_path(f"chaos/figures/{name}.png") for name in CHAOS_FIGURES],
     ]
 
 

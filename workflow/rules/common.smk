@@ -5,6 +5,20 @@ from pathlib import Path
 from physbench.data import manifest as data_manifest
 from physbench.provenance import code_fingerprint
 
+RESULTS_DIR = config["outputs"]["results_dir"]
+LOGS_DIR = config["outputs"]["logs_dir"]
+BASELINE_DIR = config["outputs"]["baseline_dir"]
+
+
+def results_path(path):
+    """`path` under the configuration's results directory (outputs.results_dir)."""
+    return f"{RESULTS_DIR}/{path}"
+
+
+def logs_path(path):
+    """`path` under the configuration's logs directory (outputs.logs_dir)."""
+    return f"{LOGS_DIR}/{path}"
+
 
 def script_code(script):
     """Fingerprint of scripts/<script>.py and of every physbench module it imports, transitively

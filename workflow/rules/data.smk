@@ -17,9 +17,9 @@ for _dataset, _spec in config["datasets"].items():
                 for file, entry in dataset_manifest(_dataset).entries.items()
             ],
         log:
-            f"logs/data/pull_{_dataset}.log",
+            logs_path(f"data/pull_{_dataset}.log"),
         benchmark:
-            f"results/benchmarks/data/pull_{_dataset}.tsv"
+            results_path(f"benchmarks/data/pull_{_dataset}.tsv")
         retries: 2
         conda:
             conda_env("data")

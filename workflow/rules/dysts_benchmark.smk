@@ -17,12 +17,12 @@ rule dysts_benchmark_forecast:
         train=DYSTS["train_file"],
         test=DYSTS["test_file"],
     output:
-        rows="results/dysts_benchmark/rows/{model}.parquet",
-        metrics="results/dysts_benchmark/metrics/{model}.parquet",
+        rows=results_path("dysts_benchmark/rows/{model}.parquet"),
+        metrics=results_path("dysts_benchmark/metrics/{model}.parquet"),
     log:
-        "logs/dysts_benchmark/forecast_{model}.log",
+        logs_path("dysts_benchmark/forecast_{model}.log"),
     benchmark:
-        "results/benchmarks/dysts_benchmark/forecast_{model}.tsv"
+        results_path("benchmarks/dysts_benchmark/forecast_{model}.tsv")
     wildcard_constraints:
         model="[A-Za-z0-9_]+",
     priority: dysts_priority
@@ -44,9 +44,9 @@ rule dysts_benchmark_generate:
         train=f"{DYSTS_GENERATED}/train_univariate__pts_per_period_{{ppp}}__periods_{{periods}}.json.gz",
         test=f"{DYSTS_GENERATED}/test_univariate__pts_per_period_{{ppp}}__periods_{{periods}}.json.gz",
     log:
-        "logs/dysts_benchmark/generate_{ppp}_{periods}.log",
+        logs_path("dysts_benchmark/generate_{ppp}_{periods}.log"),
     benchmark:
-        "results/benchmarks/dysts_benchmark/generate_{ppp}_{periods}.tsv"
+        results_path("benchmarks/dysts_benchmark/generate_{ppp}_{periods}.tsv")
     wildcard_constraints:
         ppp="[1-9][0-9]*",
         periods="[1-9][0-9]*",
@@ -65,11 +65,11 @@ rule dysts_benchmark_aggregate:
     input:
         metrics=dysts_job_outputs("metrics"),
     output:
-        metrics="results/dysts_benchmark/metrics.parquet",
+        metrics=results_path("dysts_benchmark/metrics.parquet"),
     log:
-        "logs/dysts_benchmark/aggregate.log",
+        logs_path("dysts_benchmark/aggregate.log"),
     benchmark:
-        "results/benchmarks/dysts_benchmark/aggregate.tsv"
+        results_path("benchmarks/dysts_benchmark/aggregate.tsv")
     conda:
         conda_env("chaos")
     params:
@@ -82,21 +82,21 @@ rule dysts_benchmark_leaderboard:
     input:
         rows=dysts_job_outputs("rows"),
         reference=DYSTS["reference_file"] or [],
-        metrics="results/dysts_benchmark/metrics.parquet",
+        metrics=results_path("dysts_benchmark/metrics.parquet"),
     output:
-        per_system="results/dysts_benchmark/per_system.parquet",
-        medians="results/dysts_benchmark/medians.parquet",
-        comparisons="results/dysts_benchmark/comparisons.parquet",
-        summary="results/dysts_benchmark/summary.json",
+        per_system=results_path("dysts_benchmark/per_system.parquet"),
+        medians=results_path("dysts_benchmark/medians.parquet"),
+        comparisons=results_path("dysts_benchmark/comparisons.parquet"),
+        summary=results_path("dysts_benchmark/summary.json"),
         figure=report(
-            "results/dysts_benchmark/figures/leaderboard.png",
+            results_path("dysts_benchmark/figures/leaderboard.png"),
             caption="../report/dysts_benchmark_leaderboard.rst",
             category="dysts benchmark",
         ),
     log:
-        "logs/dysts_benchmark/leaderboard.log",
+        logs_path("dysts_benchmark/leaderboard.log"),
     benchmark:
-        "results/benchmarks/dysts_benchmark/leaderboard.tsv"
+        results_path("benchmarks/dysts_benchmark/leaderboard.tsv")
     conda:
         conda_env("chaos")
     params:

@@ -4,7 +4,7 @@ from physbench.chaos.forecasters import REGISTRY as DYSTS_FORECASTERS
 
 DYSTS = config["studies"]["dysts_benchmark"]
 # Train and test files integrated at other resolutions (rule dysts_benchmark_generate).
-DYSTS_GENERATED = "results/dysts_benchmark/generated"
+DYSTS_GENERATED = results_path("dysts_benchmark/generated")
 
 
 def dysts_settings():
@@ -30,19 +30,19 @@ def dysts_forecaster_code(wildcards):
 
 def dysts_job_outputs(kind):
     return [
-        f"results/dysts_benchmark/{kind}/{model}.parquet"
+        results_path(f"dysts_benchmark/{kind}/{model}.parquet")
         for model in DYSTS["forecasters"]
     ]
 
 
 def dysts_targets():
     return [
-        "results/dysts_benchmark/metrics.parquet",
-        "results/dysts_benchmark/per_system.parquet",
-        "results/dysts_benchmark/medians.parquet",
-        "results/dysts_benchmark/comparisons.parquet",
-        "results/dysts_benchmark/summary.json",
-        "results/dysts_benchmark/figures/leaderboard.png",
+        results_path("dysts_benchmark/metrics.parquet"),
+        results_path("dysts_benchmark/per_system.parquet"),
+        results_path("dysts_benchmark/medians.parquet"),
+        results_path("dysts_benchmark/comparisons.parquet"),
+        results_path("dysts_benchmark/summary.json"),
+        results_path("dysts_benchmark/figures/leaderboard.png"),
     ]
 
 

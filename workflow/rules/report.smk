@@ -18,12 +18,12 @@ rule report_aggregate:
         metrics=report_metric_files,
         summaries=report_summary_files,
     output:
-        metrics="results/metrics.parquet",
-        summary="summary.json",
+        metrics=results_path("metrics.parquet"),
+        summary=results_path("summary.json"),
     log:
-        "logs/report/aggregate.log",
+        logs_path("report/aggregate.log"),
     benchmark:
-        "results/benchmarks/report/aggregate.tsv"
+        results_path("benchmarks/report/aggregate.tsv")
     conda:
         conda_env("report")
     params:
@@ -36,43 +36,65 @@ rule report_aggregate:
 
 rule report_html:
     input:
-        metrics="results/metrics.parquet",
-        summary="summary.json",
+        metrics=results_path("metrics.parquet"),
+        summary=results_path("summary.json"),
         studies=report_study_targets,
         captions=report_captions,
     output:
-        "results/report/index.html",
+        results_path("report/index.html"),
     log:
-        "logs/report/html.log",
+        logs_path("report/html.log"),
     benchmark:
-        "results/benchmarks/report/html.tsv"
+        results_path("benchmarks/report/html.tsv")
     conda:
         conda_env("report")
     params:
         studies=report_studies,
         figures=report_figures,
         datasets=report_datasets,
+        results_dir=lambda w, input: Path(input.metrics).parent,
         code=script_code("report_html"),
     script:
         "../../scripts/report_html.py"
 
 
+if BASELINE_DIR:
+
+    rule report_baseline:
+        input:
+            metrics=results_path("metrics.parquet"),
+            summary=results_path("summary.json"),
+        output:
+            metrics=f"{BASELINE_DIR}/metrics.parquet",
+            summary=f"{BASELINE_DIR}/summary.json",
+        log:
+            logs_path("report/baseline.log"),
+        benchmark:
+            results_path("benchmarks/report/baseline.tsv")
+        conda:
+            conda_env("report")
+        params:
+            code=script_code("report_baseline"),
+        script:
+            "../../scripts/report_baseline.py"
+
+
 rule compare:
     input:
-        "results/compare/HEAD..workspace/index.html",
+        results_path("compare/HEAD..workspace/index.html"),
 
 
 rule compare_versions:
     input:
         compare_version_inputs,
     output:
-        table="results/compare/{rev_a}..{rev_b}/comparison.parquet",
-        one_sided="results/compare/{rev_a}..{rev_b}/one_sided.parquet",
-        html="results/compare/{rev_a}..{rev_b}/index.html",
+        table=results_path("compare/{rev_a}..{rev_b}/comparison.parquet"),
+        one_sided=results_path("compare/{rev_a}..{rev_b}/one_sided.parquet"),
+        html=results_path("compare/{rev_a}..{rev_b}/index.html"),
     log:
-        "logs/report/compare_{rev_a}..{rev_b}.log",
+        logs_path("report/compare_{rev_a}..{rev_b}.log"),
     benchmark:
-        "results/benchmarks/report/compare_{rev_a}..{rev_b}.tsv"
+        results_path("benchmarks/report/compare_{rev_a}..{rev_b}.tsv")
     wildcard_constraints:
         rev_a="[^/]+",
         rev_b="[^/]+",

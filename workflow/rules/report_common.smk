@@ -14,13 +14,15 @@ def report_studies(wildcards=None):
     targets = settings.targets if settings else ()
     remote_job = bool(settings.target_jobs) if settings else False
     built = [
-        study for study in studies if Path(f"results/{study}/summary.json").exists()
+        study
+        for study in studies
+        if Path(results_path(f"{study}/summary.json")).exists()
     ]
     return select_studies(studies, targets, built, remote_job=remote_job)
 
 
 def report_study_files(name):
-    return {study: f"results/{study}/{name}" for study in report_studies()}
+    return {study: results_path(f"{study}/{name}") for study in report_studies()}
 
 
 def report_metrics(wildcards=None):
@@ -50,7 +52,7 @@ def report_figures(wildcards):
         study: [
             p
             for p in STUDY_TARGETS[study]()
-            if p.startswith(f"results/{study}/figures/") and p.endswith(".png")
+            if p.startswith(results_path(f"{study}/figures/")) and p.endswith(".png")
         ]
         for study in report_studies()
     }
@@ -74,7 +76,20 @@ def report_datasets(wildcards):
 
 
 def report_targets():
-    return ["results/metrics.parquet", "summary.json", "results/report/index.html"]
+    targets = [
+        results_path(f)
+        for f in ("metrics.parquet", "summary.json", "report/index.html")
+    ]
+    return targets + baseline_files()
+
+
+def baseline_files():
+    """The git-tracked copies of the aggregated metrics and headline (none when outputs.baseline_dir is null)."""
+    return (
+        [f"{BASELINE_DIR}/{f}" for f in ("metrics.parquet", "summary.json")]
+        if BASELINE_DIR
+        else []
+    )
 
 
 def compare_version_inputs(wildcards):
@@ -87,7 +102,7 @@ def compare_version_inputs(wildcards):
 def compare_sides(wildcards):
     """What physbench compare reads for A and B: the results directory for `workspace`, else the revision."""
     return {
-        side: "results" if rev == "workspace" else rev
+        side: RESULTS_DIR if rev == "workspace" else rev
         for side, rev in (("a", wildcards.rev_a), ("b", wildcards.rev_b))
     }
 

@@ -15,9 +15,9 @@ rule sparc_templates:
     output:
         SPARC_TEMPLATES,
     log:
-        "logs/sparc/templates.log",
+        logs_path("sparc/templates.log"),
     benchmark:
-        "results/benchmarks/sparc/templates.tsv"
+        results_path("benchmarks/sparc/templates.tsv")
     conda:
         conda_env("sparc")
     threads: 2
@@ -32,13 +32,19 @@ rule sparc_fit:
     input:
         unpack(sparc_fit_inputs),
     output:
-        metrics="results/sparc/fits/{setting}/{model}/chunk{chunk}/metrics.parquet",
-        parameters="results/sparc/fits/{setting}/{model}/chunk{chunk}/parameters.parquet",
-        samples="results/sparc/fits/{setting}/{model}/chunk{chunk}/samples.parquet",
+        metrics=results_path(
+            "sparc/fits/{setting}/{model}/chunk{chunk}/metrics.parquet"
+        ),
+        parameters=results_path(
+            "sparc/fits/{setting}/{model}/chunk{chunk}/parameters.parquet"
+        ),
+        samples=results_path(
+            "sparc/fits/{setting}/{model}/chunk{chunk}/samples.parquet"
+        ),
     log:
-        "logs/sparc/fit/{setting}_{model}_{chunk}.log",
+        logs_path("sparc/fit/{setting}_{model}_{chunk}.log"),
     benchmark:
-        "results/benchmarks/sparc/fit/{setting}_{model}_{chunk}.tsv"
+        results_path("benchmarks/sparc/fit/{setting}_{model}_{chunk}.tsv")
     wildcard_constraints:
         setting="[A-Za-z0-9_]+",
         model="[A-Za-z0-9_]+",
@@ -67,13 +73,13 @@ rule sparc_aggregate:
         parameters=sparc_cell_outputs("parameters"),
         samples=sparc_cell_outputs("samples"),
     output:
-        metrics="results/sparc/metrics.parquet",
-        parameters="results/sparc/parameters.parquet",
-        samples="results/sparc/posterior_samples.parquet",
+        metrics=results_path("sparc/metrics.parquet"),
+        parameters=results_path("sparc/parameters.parquet"),
+        samples=results_path("sparc/posterior_samples.parquet"),
     log:
-        "logs/sparc/aggregate.log",
+        logs_path("sparc/aggregate.log"),
     benchmark:
-        "results/benchmarks/sparc/aggregate.tsv"
+        results_path("benchmarks/sparc/aggregate.tsv")
     conda:
         conda_env("sparc")
     params:
@@ -84,18 +90,18 @@ rule sparc_aggregate:
 
 rule sparc_summary:
     input:
-        metrics="results/sparc/metrics.parquet",
-        parameters="results/sparc/parameters.parquet",
+        metrics=results_path("sparc/metrics.parquet"),
+        parameters=results_path("sparc/parameters.parquet"),
         table=SPARC_TABLE,
     output:
-        summary="results/sparc/summary.json",
-        table="results/sparc/summary.parquet",
-        phi0="results/sparc/phi0.parquet",
-        properties="results/sparc/fit_properties.parquet",
+        summary=results_path("sparc/summary.json"),
+        table=results_path("sparc/summary.parquet"),
+        phi0=results_path("sparc/phi0.parquet"),
+        properties=results_path("sparc/fit_properties.parquet"),
     log:
-        "logs/sparc/summary.log",
+        logs_path("sparc/summary.log"),
     benchmark:
-        "results/benchmarks/sparc/summary.tsv"
+        results_path("benchmarks/sparc/summary.tsv")
     conda:
         conda_env("sparc")
     params:
@@ -108,11 +114,11 @@ rule sparc_summary:
 
 rule sparc_figures:
     input:
-        metrics="results/sparc/metrics.parquet",
-        parameters="results/sparc/parameters.parquet",
-        table_summary="results/sparc/summary.parquet",
-        phi0="results/sparc/phi0.parquet",
-        properties="results/sparc/fit_properties.parquet",
+        metrics=results_path("sparc/metrics.parquet"),
+        parameters=results_path("sparc/parameters.parquet"),
+        table_summary=results_path("sparc/summary.parquet"),
+        phi0=results_path("sparc/phi0.parquet"),
+        properties=results_path("sparc/fit_properties.parquet"),
         templates=SPARC_TEMPLATES,
         data=dataset_files(SPARC["dataset"]),
         table=SPARC_TABLE,
@@ -124,9 +130,9 @@ rule sparc_figures:
         phi0=sparc_figure("phi0", "phi0"),
         lcdm=sparc_figure("lcdm_planes", "lcdm_planes"),
     log:
-        "logs/sparc/figures.log",
+        logs_path("sparc/figures.log"),
     benchmark:
-        "results/benchmarks/sparc/figures.tsv"
+        results_path("benchmarks/sparc/figures.tsv")
     conda:
         conda_env("sparc")
     params:

@@ -5,7 +5,7 @@ from physbench.sparc.halos import HALO_MODELS
 SPARC = config["studies"]["sparc"]
 SPARC_RAW = f"data/raw/{SPARC['dataset']}"
 SPARC_TABLE = f"{SPARC_RAW}/SPARC_Lelli2016c.mrt"
-SPARC_TEMPLATES = "results/sparc/darkexp_templates.parquet"
+SPARC_TEMPLATES = results_path("sparc/darkexp_templates.parquet")
 SPARC_FIGURES = (
     "rotation_curves",
     "rotation_curves_all",
@@ -28,7 +28,7 @@ def sparc_cells():
 
 def sparc_cell_outputs(kind):
     return [
-        f"results/sparc/fits/{s}/{m}/chunk{c}/{kind}.parquet"
+        results_path(f"sparc/fits/{s}/{m}/chunk{c}/{kind}.parquet")
         for s, m, c in sparc_cells()
     ]
 
@@ -61,7 +61,7 @@ def sparc_figure_params():
 
 def sparc_figure(name, caption):
     return report(
-        f"results/sparc/figures/{name}.png",
+        results_path(f"sparc/figures/{name}.png"),
         caption=f"../report/sparc_{caption}.rst",
         category="SPARC",
     )
@@ -69,14 +69,14 @@ def sparc_figure(name, caption):
 
 def sparc_targets():
     return [
-        "results/sparc/metrics.parquet",
-        "results/sparc/parameters.parquet",
-        "results/sparc/posterior_samples.parquet",
-        "results/sparc/summary.json",
-        "results/sparc/summary.parquet",
-        "results/sparc/phi0.parquet",
-        "results/sparc/fit_properties.parquet",
-        *[f"results/sparc/figures/{name}.png" for name in SPARC_FIGURES],
+        results_path("sparc/metrics.parquet"),
+        results_path("sparc/parameters.parquet"),
+        results_path("sparc/posterior_samples.parquet"),
+        results_path("sparc/summary.json"),
+        results_path("sparc/summary.parquet"),
+        results_path("sparc/phi0.parquet"),
+        results_path("sparc/fit_properties.parquet"),
+        *[results_path(f"sparc/figures/{name}.png") for name in SPARC_FIGURES],
     ]
 
 

@@ -14,11 +14,11 @@ rule supercon_materials:
     input:
         compositions=f"{SUPERCON_RAW}/unique_m.csv",
     output:
-        "results/supercon/materials.parquet",
+        results_path("supercon/materials.parquet"),
     log:
-        "logs/supercon/materials.log",
+        logs_path("supercon/materials.log"),
     benchmark:
-        "results/benchmarks/supercon/materials.tsv"
+        results_path("benchmarks/supercon/materials.tsv")
     conda:
         conda_env("supercon")
     params:
@@ -30,14 +30,14 @@ rule supercon_materials:
 
 rule supercon_features:
     input:
-        materials="results/supercon/materials.parquet",
+        materials=results_path("supercon/materials.parquet"),
         elements=f"{SUPERCON_RAW}/element_properties.csv",
     output:
-        "results/supercon/features/{featuriser}.parquet",
+        results_path("supercon/features/{featuriser}.parquet"),
     log:
-        "logs/supercon/features_{featuriser}.log",
+        logs_path("supercon/features_{featuriser}.log"),
     benchmark:
-        "results/benchmarks/supercon/features_{featuriser}.tsv"
+        results_path("benchmarks/supercon/features_{featuriser}.tsv")
     wildcard_constraints:
         featuriser=SUPERCON_NAME,
     conda:
@@ -50,13 +50,13 @@ rule supercon_features:
 
 rule supercon_split:
     input:
-        materials="results/supercon/materials.parquet",
+        materials=results_path("supercon/materials.parquet"),
     output:
-        "results/supercon/splits/{scheme}.parquet",
+        results_path("supercon/splits/{scheme}.parquet"),
     log:
-        "logs/supercon/split_{scheme}.log",
+        logs_path("supercon/split_{scheme}.log"),
     benchmark:
-        "results/benchmarks/supercon/split_{scheme}.tsv"
+        results_path("benchmarks/supercon/split_{scheme}.tsv")
     wildcard_constraints:
         scheme=SUPERCON_NAME,
     conda:
@@ -70,17 +70,23 @@ rule supercon_split:
 
 rule supercon_fit:
     input:
-        features="results/supercon/features/{featuriser}.parquet",
-        materials="results/supercon/materials.parquet",
-        split="results/supercon/splits/{scheme}.parquet",
+        features=results_path("supercon/features/{featuriser}.parquet"),
+        materials=results_path("supercon/materials.parquet"),
+        split=results_path("supercon/splits/{scheme}.parquet"),
     output:
-        metrics="results/supercon/runs/{featuriser}/{scheme}/{model}/metrics.parquet",
-        predictions="results/supercon/runs/{featuriser}/{scheme}/{model}/predictions.parquet",
-        importances="results/supercon/runs/{featuriser}/{scheme}/{model}/importances.parquet",
+        metrics=results_path(
+            "supercon/runs/{featuriser}/{scheme}/{model}/metrics.parquet"
+        ),
+        predictions=results_path(
+            "supercon/runs/{featuriser}/{scheme}/{model}/predictions.parquet"
+        ),
+        importances=results_path(
+            "supercon/runs/{featuriser}/{scheme}/{model}/importances.parquet"
+        ),
     log:
-        "logs/supercon/fit/{featuriser}_{scheme}_{model}.log",
+        logs_path("supercon/fit/{featuriser}_{scheme}_{model}.log"),
     benchmark:
-        "results/benchmarks/supercon/fit/{featuriser}_{scheme}_{model}.tsv"
+        results_path("benchmarks/supercon/fit/{featuriser}_{scheme}_{model}.tsv")
     wildcard_constraints:
         featuriser=SUPERCON_NAME,
         scheme=SUPERCON_NAME,
@@ -108,13 +114,13 @@ rule supercon_aggregate:
         predictions=supercon_cell_outputs("predictions"),
         importances=supercon_cell_outputs("importances"),
     output:
-        metrics="results/supercon/metrics.parquet",
-        predictions="results/supercon/predictions.parquet",
-        importances="results/supercon/importances.parquet",
+        metrics=results_path("supercon/metrics.parquet"),
+        predictions=results_path("supercon/predictions.parquet"),
+        importances=results_path("supercon/importances.parquet"),
     log:
-        "logs/supercon/aggregate.log",
+        logs_path("supercon/aggregate.log"),
     benchmark:
-        "results/benchmarks/supercon/aggregate.tsv"
+        results_path("benchmarks/supercon/aggregate.tsv")
     conda:
         conda_env("supercon")
     params:
@@ -125,31 +131,31 @@ rule supercon_aggregate:
 
 rule supercon_summary:
     input:
-        metrics="results/supercon/metrics.parquet",
-        predictions="results/supercon/predictions.parquet",
-        importances="results/supercon/importances.parquet",
+        metrics=results_path("supercon/metrics.parquet"),
+        predictions=results_path("supercon/predictions.parquet"),
+        importances=results_path("supercon/importances.parquet"),
     output:
-        summary="results/supercon/summary.json",
-        leaderboard="results/supercon/leaderboard.parquet",
+        summary=results_path("supercon/summary.json"),
+        leaderboard=results_path("supercon/leaderboard.parquet"),
         parity=report(
-            "results/supercon/figures/parity.png",
+            results_path("supercon/figures/parity.png"),
             caption="../report/supercon_parity.rst",
             category="SuperCon",
         ),
         rmse=report(
-            "results/supercon/figures/rmse_by_model.png",
+            results_path("supercon/figures/rmse_by_model.png"),
             caption="../report/supercon_rmse.rst",
             category="SuperCon",
         ),
         importance=report(
-            "results/supercon/figures/feature_importance.png",
+            results_path("supercon/figures/feature_importance.png"),
             caption="../report/supercon_importance.rst",
             category="SuperCon",
         ),
     log:
-        "logs/supercon/summary.log",
+        logs_path("supercon/summary.log"),
     benchmark:
-        "results/benchmarks/supercon/summary.tsv"
+        results_path("benchmarks/supercon/summary.tsv")
     conda:
         conda_env("supercon")
     params:

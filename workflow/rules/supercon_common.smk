@@ -19,7 +19,7 @@ def supercon_cells():
 
 def supercon_cell_outputs(kind):
     return [
-        f"results/supercon/runs/{f}/{s}/{m}/{kind}.parquet"
+        results_path(f"supercon/runs/{f}/{s}/{m}/{kind}.parquet")
         for f, s, m in supercon_cells()
     ]
 
@@ -50,12 +50,12 @@ def supercon_model_code(wildcards):
 
 def supercon_targets():
     return [
-        "results/supercon/metrics.parquet",
-        "results/supercon/summary.json",
-        "results/supercon/leaderboard.parquet",
-        "results/supercon/figures/parity.png",
-        "results/supercon/figures/rmse_by_model.png",
-        "results/supercon/figures/feature_importance.png",
+        results_path("supercon/metrics.parquet"),
+        results_path("supercon/summary.json"),
+        results_path("supercon/leaderboard.parquet"),
+        results_path("supercon/figures/parity.png"),
+        results_path("supercon/figures/rmse_by_model.png"),
+        results_path("supercon/figures/feature_importance.png"),
     ]
 
 

@@ -64,6 +64,13 @@ def aggregate_results(metrics_paths: Mapping[str, str | os.PathLike], summary_pa
     return result
 
 
+def copy_baseline(sources: Sequence[str | os.PathLike], destinations: Sequence[str | os.PathLike]) -> None:
+    """Copy the aggregated metrics and headline to the git-tracked baseline (atomic writes)."""
+    for source, destination in zip(sources, destinations, strict=True):
+        write_bytes(destination, Path(source).read_bytes())
+        log.info("baseline: %s -> %s", source, destination)
+
+
 def read_captions(paths: Sequence[str | os.PathLike]) -> dict[str, str]:
     """Caption texts of ``workflow/report/*.rst`` files by file stem (Jinja markup left as written)."""
     return {Path(p).stem: Path(p).read_text().strip() for p in paths}

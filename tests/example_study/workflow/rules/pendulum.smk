@@ -11,11 +11,11 @@ rule pendulum:
 
 rule pendulum_period:
     output:
-        metrics="results/pendulum/runs/{integrator}.parquet",
+        metrics=results_path("pendulum/runs/{integrator}.parquet"),
     log:
-        "logs/pendulum/period_{integrator}.log",
+        logs_path("pendulum/period_{integrator}.log"),
     benchmark:
-        "results/benchmarks/pendulum/period_{integrator}.tsv"
+        results_path("benchmarks/pendulum/period_{integrator}.tsv")
     wildcard_constraints:
         integrator="[A-Za-z0-9_]+",
     params:
@@ -32,15 +32,15 @@ rule pendulum_period:
 rule pendulum_aggregate:
     input:
         metrics=expand(
-            "results/pendulum/runs/{integrator}.parquet",
+            results_path("pendulum/runs/{integrator}.parquet"),
             integrator=list(PENDULUM["integrators"]),
         ),
     output:
-        metrics="results/pendulum/metrics.parquet",
+        metrics=results_path("pendulum/metrics.parquet"),
     log:
-        "logs/pendulum/aggregate.log",
+        logs_path("pendulum/aggregate.log"),
     benchmark:
-        "results/benchmarks/pendulum/aggregate.tsv"
+        results_path("benchmarks/pendulum/aggregate.tsv")
     params:
         code=script_code("aggregate_study"),
     script:
@@ -49,13 +49,13 @@ rule pendulum_aggregate:
 
 rule pendulum_summary:
     input:
-        metrics="results/pendulum/metrics.parquet",
+        metrics=results_path("pendulum/metrics.parquet"),
     output:
-        summary="results/pendulum/summary.json",
+        summary=results_path("pendulum/summary.json"),
     log:
-        "logs/pendulum/summary.log",
+        logs_path("pendulum/summary.log"),
     benchmark:
-        "results/benchmarks/pendulum/summary.tsv"
+        results_path("benchmarks/pendulum/summary.tsv")
     params:
         code=script_code("pendulum_summary"),
     script:

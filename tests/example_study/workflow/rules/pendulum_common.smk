@@ -4,7 +4,10 @@ PENDULUM = config["studies"]["pendulum"]
 
 
 def pendulum_targets():
-    return ["results/pendulum/metrics.parquet", "results/pendulum/summary.json"]
+    return [
+        results_path("pendulum/metrics.parquet"),
+        results_path("pendulum/summary.json"),
+    ]
 
 
 STUDY_TARGETS["pendulum"] = pendulum_targets
