@@ -23,3 +23,20 @@ def test_syntax_error_names_file_line_and_fix(tmp_path, text, line):
         check_yaml_syntax(path)
     message = str(error.value)
     assert str(path) in message and f"line {line}," in message and "fix the YAML there" in message, message
+
+
+def test_a_typo_in_a_target_name_gets_the_nearest_configured_names():
+    from types import SimpleNamespace
+
+    from physbench.workflow import UnknownNameError, config_entry
+
+    config = {"studies": {"supercon": {"models": {"xgboost": {"estimator": "xgboost"}, "ridge": {}},
+                                       "featurisers": ["hamidieh", "fractions"]}}}
+    wildcards = SimpleNamespace(model="xgbost", featuriser="fractions")
+    assert config_entry(config, "studies/supercon/featurisers/{featuriser}", wildcards) == "fractions"
+    assert config_entry(config, "studies/supercon/models/{model}", SimpleNamespace(model="ridge")) == {}
+    with pytest.raises(UnknownNameError, match=r"studies.supercon.models has no 'xgbost'. Did you mean 'xgboost'\? "
+                                               r"Configured: ridge, xgboost"):
+        config_entry(config, "studies/supercon/models/{model}", wildcards)
+    with pytest.raises(UnknownNameError, match=r"featurisers has no 'zzz'. Configured: fractions, hamidieh"):
+        config_entry(config, "studies/supercon/featurisers/{featuriser}", SimpleNamespace(featuriser="zzz"))

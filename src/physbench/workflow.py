@@ -5,10 +5,12 @@ benchmarks."""
 from __future__ import annotations
 
 import contextlib
+import difflib
 import importlib
 import importlib.util
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 # What a run of the workflow needs from the repository: tracked files only, no results or caches.
@@ -33,6 +35,30 @@ def copy_workflow(repository: Path, destination: Path) -> Path:
 
 class ConfigError(ValueError):
     """config.yaml is inconsistent; the message names the key and how to fix it."""
+
+
+class UnknownNameError(ConfigError):
+    """A target path or wildcard names something the configuration does not have."""
+
+
+def config_entry(config: Mapping, dpath: str, wildcards) -> object:
+    """The entry of ``config`` at ``dpath`` (``studies/supercon/models/{model}``) with the job's wildcards
+    filled in; in a list (``studies/supercon/featurisers/{featuriser}``), the name itself. A name the
+    configuration lacks (a typo in a target path) raises :class:`UnknownNameError` naming the nearest
+    configured names, not a bare KeyError."""
+    node, walked = config, []
+    path = dpath.format_map({name: getattr(wildcards, name) for name in re.findall(r"{(\w+)}", dpath)})
+    for part in path.split("/"):
+        names = [str(name) for name in node] if isinstance(node, Mapping | list) else []
+        if part not in names:
+            close = difflib.get_close_matches(part, names, n=3, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise UnknownNameError(f"{'.'.join(walked)} has no {part!r}.{hint} Configured: "
+                                   f"{', '.join(sorted(names))}. Check the name in the target path, or add the "
+                                   "entry to the config.")
+        walked.append(part)
+        node = node[part] if isinstance(node, Mapping) else part
+    return node
 
 
 def check_yaml_syntax(path: str | Path) -> None:

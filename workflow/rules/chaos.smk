@@ -52,7 +52,7 @@ rule chaos_forecast:
         conda_env("chaos")
     threads: chaos_forecast_threads
     params:
-        spec=lookup(dpath="studies/chaos/forecasters/{model}", within=config),
+        spec=config_lookup("studies/chaos/forecasters/{model}"),
         settings=chaos_config("source", "json_file", "protocol", "panel_systems"),
         code=script_code("chaos_forecast"),
         model_code=chaos_forecaster_code,

@@ -17,7 +17,11 @@ def chaos_trajectory_inputs(wildcards):
 
 def chaos_forecaster(wildcards):
     """The plug-in class of the job's forecaster."""
-    return CHAOS_FORECASTERS[CHAOS["forecasters"][wildcards.model]["forecaster"]]
+    return CHAOS_FORECASTERS[
+        config_entry(config, "studies/chaos/forecasters/{model}", wildcards)[
+            "forecaster"
+        ]
+    ]
 
 
 def chaos_forecast_threads(wildcards):
@@ -29,7 +33,11 @@ def chaos_forecast_priority(wildcards):
 
 
 def chaos_forecaster_code(wildcards):
-    return CHAOS_FORECASTERS.code(CHAOS["forecasters"][wildcards.model]["forecaster"])
+    return CHAOS_FORECASTERS.code(
+        config_entry(config, "studies/chaos/forecasters/{model}", wildcards)[
+            "forecaster"
+        ]
+    )
 
 
 def chaos_job_outputs(kind):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from physbench.data import manifest as data_manifest
 from physbench.provenance import code_fingerprint
+from physbench.workflow import config_entry
 
 RESULTS_DIR = config["outputs"]["results_dir"]
 LOGS_DIR = config["outputs"]["logs_dir"]
@@ -18,6 +19,13 @@ def results_path(path):
 def logs_path(path):
     """`path` under the configuration's logs directory (outputs.logs_dir)."""
     return f"{LOGS_DIR}/{path}"
+
+
+def config_lookup(dpath):
+    """Input or params function: the config entry at `dpath` for the job's wildcards
+    (physbench.workflow.config_entry; a typo in a target path names the nearest configured names).
+    """
+    return lambda wildcards: config_entry(config, dpath, wildcards)
 
 
 def script_code(script):

@@ -29,7 +29,7 @@ rule dysts_benchmark_forecast:
     conda:
         conda_env("chaos")
     params:
-        spec=lookup(dpath="studies/dysts_benchmark/forecasters/{model}", within=config),
+        spec=config_lookup("studies/dysts_benchmark/forecasters/{model}"),
         settings=dysts_settings(),
         code=script_code("dysts_benchmark_forecast"),
         model_code=dysts_forecaster_code,

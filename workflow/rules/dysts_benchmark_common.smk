@@ -17,7 +17,11 @@ def dysts_settings():
 
 
 def dysts_forecaster(wildcards):
-    return DYSTS_FORECASTERS[DYSTS["forecasters"][wildcards.model]["forecaster"]]
+    return DYSTS_FORECASTERS[
+        config_entry(config, "studies/dysts_benchmark/forecasters/{model}", wildcards)[
+            "forecaster"
+        ]
+    ]
 
 
 def dysts_priority(wildcards):
@@ -25,7 +29,11 @@ def dysts_priority(wildcards):
 
 
 def dysts_forecaster_code(wildcards):
-    return DYSTS_FORECASTERS.code(DYSTS["forecasters"][wildcards.model]["forecaster"])
+    return DYSTS_FORECASTERS.code(
+        config_entry(config, "studies/dysts_benchmark/forecasters/{model}", wildcards)[
+            "forecaster"
+        ]
+    )
 
 
 def dysts_job_outputs(kind):

@@ -53,8 +53,8 @@ rule sparc_fit:
     conda:
         conda_env("sparc")
     params:
-        model=lookup(dpath="studies/sparc/models/{model}", within=config),
-        setting=lookup(dpath="studies/sparc/settings/{setting}", within=config),
+        model=config_lookup("studies/sparc/models/{model}"),
+        setting=config_lookup("studies/sparc/settings/{setting}"),
         optimiser=SPARC["optimiser"],
         posterior=SPARC["posterior"],
         sample=SPARC["sample"],

@@ -43,7 +43,9 @@ def sparc_fit_inputs(wildcards):
 
 def sparc_halo(wildcards):
     """The plug-in class of the job's halo model."""
-    return HALO_MODELS[SPARC["models"][wildcards.model]["halo"]]
+    return HALO_MODELS[
+        config_entry(config, "studies/sparc/models/{model}", wildcards)["halo"]
+    ]
 
 
 def sparc_fit_priority(wildcards):
@@ -51,7 +53,9 @@ def sparc_fit_priority(wildcards):
 
 
 def sparc_halo_code(wildcards):
-    return HALO_MODELS.code(SPARC["models"][wildcards.model]["halo"])
+    return HALO_MODELS.code(
+        config_entry(config, "studies/sparc/models/{model}", wildcards)["halo"]
+    )
 
 
 def sparc_figure_params():

@@ -43,6 +43,7 @@ rule supercon_features:
     conda:
         conda_env("supercon")
     params:
+        featuriser=config_lookup("studies/supercon/featurisers/{featuriser}"),
         code=script_code("supercon_features"),
     script:
         "../../scripts/supercon_features.py"
@@ -62,7 +63,7 @@ rule supercon_split:
     conda:
         conda_env("supercon")
     params:
-        split=lookup(dpath="studies/supercon/splits/{scheme}", within=config),
+        split=config_lookup("studies/supercon/splits/{scheme}"),
         code=script_code("supercon_split"),
     script:
         "../../scripts/supercon_split.py"
@@ -96,8 +97,8 @@ rule supercon_fit:
         conda_env("supercon")
     threads: supercon_fit_threads
     params:
-        model=lookup(dpath="studies/supercon/models/{model}", within=config),
-        split=lookup(dpath="studies/supercon/splits/{scheme}", within=config),
+        model=config_lookup("studies/supercon/models/{model}"),
+        split=config_lookup("studies/supercon/splits/{scheme}"),
         materials=supercon_materials_params(),
         seed=SUPERCON["seed"],
         dataset=SUPERCON["dataset"],

@@ -33,7 +33,9 @@ def supercon_materials_params():
 
 def supercon_estimator(wildcards):
     """The plug-in class of the job's model."""
-    return SUPERCON_ESTIMATORS[SUPERCON["models"][wildcards.model]["estimator"]]
+    return SUPERCON_ESTIMATORS[
+        config_entry(config, "studies/supercon/models/{model}", wildcards)["estimator"]
+    ]
 
 
 def supercon_fit_threads(wildcards):
@@ -45,7 +47,9 @@ def supercon_fit_priority(wildcards):
 
 
 def supercon_model_code(wildcards):
-    return SUPERCON_ESTIMATORS.code(SUPERCON["models"][wildcards.model]["estimator"])
+    return SUPERCON_ESTIMATORS.code(
+        config_entry(config, "studies/supercon/models/{model}", wildcards)["estimator"]
+    )
 
 
 def supercon_targets():
