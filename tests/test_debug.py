@@ -50,15 +50,18 @@ def test_rule_and_wildcards_give_the_snakemake_object_of_the_job(workdir):
 
 
 def test_inputs_that_snakemake_would_rebuild_are_named(workdir):
-    job = resolve_job("supercon_split", {"scheme": "group_kfold5"}, workdir=workdir)  # config.yaml's max_rows
+    # config.yaml's settings (max_rows, n_splits) on the quick run's results: the materials are stale.
+    (workdir / "outputs.yaml").write_text("outputs: {results_dir: results-quick, logs_dir: logs-quick, "
+                                          "baseline_dir: null}\n")
+    job = resolve_job("supercon_split", {"scheme": "group_kfold5"}, [workdir / "outputs.yaml"], workdir=workdir)
     assert job.snakemake.params.split["n_splits"] == 5
     assert job.stale_inputs == ("results-quick/supercon/materials.parquet",)
-    assert job.update_command == "snakemake results/supercon/materials.parquet"
+    assert job.update_command.startswith("snakemake results-quick/supercon/materials.parquet --configfile ")
 
 
 def test_missing_input_is_named_with_the_command_that_builds_it(workdir, capsys):
     target = "results-quick/supercon/runs/hamidieh/kfold5/xgboost/metrics.parquet"
     assert cli.main(["debug", target, "--configfile", str(workdir / QUICK_CONFIG), "-d", str(workdir)]) == 2
     error = capsys.readouterr().err
-    assert "input results/supercon/features/hamidieh.parquet does not exist" in error
-    assert f"snakemake results/supercon/features/hamidieh.parquet --configfile {QUICK_CONFIG}" in error
+    assert "input results-quick/supercon/features/hamidieh.parquet does not exist" in error
+    assert f"snakemake results-quick/supercon/features/hamidieh.parquet --configfile {QUICK_CONFIG}" in error
