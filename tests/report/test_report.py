@@ -18,7 +18,37 @@ from physbench.report.pages import combine_uncertainties, metrics_summary
 from physbench.report.selection import select_studies, studies_named
 from tests.conftest import REPO
 
-from .conftest import DATASETS
+from .conftest import DATASETS, SUPERCON_BEST
+
+# Summaries shaped like those of the full run (trimmed), with the sentence each study's card makes of them.
+FULL_RUN_SUMMARIES = {
+    "supercon": ({"best_model": "xgboost", "best_setting": "hamidieh/hamidieh25", "best_n_folds": 25,
+                  "best_rmse_kelvin": 9.3973, "best_rmse_pooled_kelvin": 9.4004, "best_r2": 0.9248,
+                  "best_pearson_r2": 0.9261, "n_jobs": 42, "scores": {"hamidieh/hamidieh25/mean": {"r2": -0.0}}},
+                 "XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.4 K, R² 0.925 "
+                 "(squared Pearson r 0.926)"),
+    "sparc": ({"n_galaxies": 175, "settings": {
+                  "li2020": {"best_model": "einasto", "best_median_reduced_chi2": 0.72056,
+                             "median_reduced_chi2": {"einasto": 0.72056, "nfw": 1.582, "burkert": 0.8644},
+                             "bic_wins": {"burkert": 64, "einasto": 23, "nfw": 20}},
+                  "lcdm": {"best_model": "dc14", "best_median_reduced_chi2": 0.9,
+                           "median_reduced_chi2": {"dc14": 0.9, "nfw": 1.7}, "bic_wins": {"dc14": 80, "nfw": 30}}}},
+              "175 galaxies; ΛCDM halo priors (lcdm): lowest median reduced χ² dc14 0.9 (NFW 1.7), most BIC wins "
+              "dc14 (80 galaxies); flat halo priors (li2020): lowest median reduced χ² einasto 0.721 (NFW 1.58), "
+              "most BIC wins burkert (64 galaxies)"),
+    "chaos": ({"n_systems": 135, "smape_metric": "smape_2period", "best_model": {
+                  "multivariate": {"by_smape": "nvar_cubic", "by_vpt": "nvar_cubic", "median_smape": 0.09304,
+                                   "median_vpt": 5.1349},
+                  "univariate": {"by_smape": "knn", "by_vpt": "esn", "median_smape": 69.204, "median_vpt": 0.97445}}},
+              "135 systems; multivariate observations, best nvar_cubic: median valid prediction time 5.13 Lyapunov "
+              "times, median sMAPE over 2 periods 0.093; univariate observations, best esn median valid "
+              "prediction time 0.974 Lyapunov times, knn median sMAPE over 2 periods 69.2"),
+    "dysts_benchmark": ({"baseline": "NBEATSModel", "baseline_median_smape": 67.700, "best_median_smape": 24.575,
+                         "best_model": "esn", "n_systems": 131,
+                         "models": {"esn": {"median_smape": 24.575, "ci": [11.2, 50.8], "wins": 103, "losses": 28}}},
+                        "best of ours esn: median sMAPE 24.6 over 131 systems, better than NBEATSModel on 103 "
+                        "systems and worse on 28; NBEATSModel, published, on the same systems: median sMAPE 67.7"),
+}
 
 
 def _aggregate(results):
@@ -40,7 +70,7 @@ def test_aggregate_concatenates_studies_and_writes_dvc_friendly_summary(syntheti
     # A study without a page module keeps every scalar; NaN and lists are dropped (dvc metrics diff reads scalars).
     assert summary["toy"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1, "n_failed": 1,
                                           "per_model": {"ridge": {"rmse": 18.1}, "xgboost": {"rmse": 9.1}}}
-    assert summary["supercon"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1}
+    assert summary["supercon"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1, **SUPERCON_BEST}
     assert "NaN" not in (synthetic_results / "summary.json").read_text()
 
 
@@ -176,3 +206,65 @@ def test_a_template_variable_that_is_not_given_is_an_error():
 
     with pytest.raises(jinja2.UndefinedError):
         html.render("study.html.j2", study="toy")
+
+
+@pytest.mark.parametrize("study", sorted(FULL_RUN_SUMMARIES))
+def test_each_study_states_its_headline_in_words_with_units_beside_a_published_value(study):
+    summary, expected = FULL_RUN_SUMMARIES[study]
+    page = page_for(study)
+    assert page.headline_sentence(summary) == expected
+    assert page.references and all(ref.label and ref.value and ref.citation for ref in page.references)
+
+
+def _dotted_keys(obj, prefix=""):
+    for key, value in obj.items():
+        yield f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _dotted_keys(value, f"{prefix}{key}.")
+
+
+def _without(summary, dotted):
+    *parents, last = dotted.split(".")
+    copy = json.loads(json.dumps(summary))
+    node = copy
+    for part in parents:
+        node = node[part]
+    del node[last]
+    return copy
+
+
+@pytest.mark.parametrize("study", sorted(FULL_RUN_SUMMARIES))
+def test_a_headline_sentence_shows_what_is_there_when_keys_are_missing(study):
+    """A quick run writes fewer models and keys: every sentence survives any one key missing, a null or
+    NaN in place of any value, and an empty summary (which falls back to the highlights)."""
+    summary, full = FULL_RUN_SUMMARIES[study]
+    make = page_for(study).headline_sentence
+    for key in _dotted_keys(summary):
+        assert isinstance(make(_without(summary, key)), str), key
+        for stand_in in (None, float("nan"), "text", [1, 2]):
+            *parents, last = key.split(".")
+            changed = json.loads(json.dumps(summary))
+            node = changed
+            for part in parents:
+                node = node[part]
+            node[last] = stand_in
+            assert isinstance(make(changed), str), (key, stand_in)
+    assert make({}) == ""
+    assert make(_without(summary, next(iter(summary)))) != full
+
+
+def test_overview_opens_with_a_card_per_study_next_to_the_published_value(synthetic_results):
+    _aggregate(synthetic_results)
+    out = synthetic_results / "report/index.html"
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    overview = out.read_text().split('<section class="page" id="supercon">')[0]
+    cards = overview.split("<h2>Findings</h2>")[1].split("<h2>What ran</h2>")[0]
+    assert ('<p class="finding">XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.4 K, R² 0.925 '
+            "(squared Pearson r 0.926)</p>") in cards
+    assert ("Hamidieh 2018, XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.5 K (9.4 K in the "
+            "caption of Fig. 9), R² 0.92 (squared Pearson r).") in cards
+    assert "doi:10.1016/j.commatsci.2018.07.052" in cards
+    # toy has no page module: its card shows its highlights (top-level numbers and names).
+    toy = cards.split('<a href="#toy">toy</a>')[1]
+    assert "<dt>best_model</dt><dd>xgboost</dd>" in toy and 'class="reference"' not in toy

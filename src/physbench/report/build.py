@@ -15,7 +15,7 @@ from physbench.metrics import aggregate, read_metrics
 from physbench.report import html
 from physbench.report.overview import overview_page
 from physbench.report.page import page_for
-from physbench.report.pages import highlights, numeric_or_none, study_page
+from physbench.report.pages import headline_card, numeric_or_none, study_page
 
 log = logging.getLogger(__name__)
 
@@ -89,19 +89,19 @@ def build_report(studies: Sequence[str], results_dir: str | os.PathLike, out: st
     summary = json.loads(Path(summary_path).read_text())
     caption_texts = read_captions(captions)
     sections = []
-    tops = {}
+    cards = []
     for study in studies:
         study_dir = results_dir / study
         page = page_for(study)
         pngs = ([Path(p) for p in figures[study]] if figures is not None
                 else sorted((study_dir / "figures").glob("*.png")))
         study_summary = json.loads((study_dir / "summary.json").read_text())
-        tops[study] = highlights(study_summary, page)
+        cards.append(headline_card(study, page, study_summary))
         body = study_page(study, page, study_dir, metrics[metrics["study"] == study], study_summary, pngs,
                           caption_texts)
         sections.append((study, study, page.title, body))
     overview = overview_page(studies, {s: page_for(s).title for s in studies}, metrics, summary, datasets,
-                             Path(benchmarks_dir) if benchmarks_dir else results_dir / "benchmarks", tops)
+                             Path(benchmarks_dir) if benchmarks_dir else results_dir / "benchmarks", cards)
     sections.insert(0, ("overview", "Overview", "physbench report", overview))
     write_bytes(out, html.document("physbench report", sections).encode())
     log.info("report: %s with %d study page(s)", out, len(studies))

@@ -17,6 +17,7 @@ import physbench
 from physbench.data.manifest import load_manifest, upstream_source
 from physbench.provenance import git_revision
 from physbench.report import html
+from physbench.report.pages import HeadlineCard
 
 PACKAGES = ("physbench", "snakemake", "snakemake-executor-plugin-slurm", "dvc", "pandas", "pyarrow", "numpy",
             "scipy", "scikit-learn", "xgboost", "dysts", "matplotlib", "jsonschema")
@@ -84,8 +85,8 @@ def dataset_table(datasets: Mapping[str, dict], recorded: Mapping[str, set[str]]
 
 def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd.DataFrame, summary: dict,
                   datasets: Mapping[str, dict], benchmarks_dir: Path,
-                  highlights: Mapping[str, Sequence[tuple[str, object]]]) -> Markup:
-    """The body of the overview page; ``highlights`` gives each study's headline (key, value) pairs."""
+                  cards: Sequence[HeadlineCard]) -> Markup:
+    """The body of the overview page, opening with each study's headline card."""
     timing = benchmark_table(benchmarks_dir, [*studies, "data"]).set_index("group")
     ran = []
     for study in studies:
@@ -96,7 +97,6 @@ def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd
             "models": part["model"].nunique(), "settings": part["setting"].nunique(), "units": part["unit"].nunique(),
             "metric rows": len(part), "failed values": counts.get("n_failed_values", int(part["value"].isna().sum())),
             "failed units": counts.get("n_failed_units", 0),
-            "headline": "; ".join(f"{k} {html.format_number(v)}" for k, v in list(highlights.get(study, []))[:3]),
             "jobs": timing.loc[study, "jobs"] if study in timing.index else 0,
             "time": html.Cell(_duration(timing.loc[study, "wall_seconds"]) if study in timing.index else "—",
                               sort=timing.loc[study, "wall_seconds"] if study in timing.index else None),
@@ -112,7 +112,7 @@ def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd
         ("python", sys.version.split()[0] + " on " + platform.platform()),
     ]
     return html.render(
-        "overview.html.j2", ran=html.table(pd.DataFrame(ran)), code=html.key_values(code),
+        "overview.html.j2", cards=list(cards), ran=html.table(pd.DataFrame(ran)), code=html.key_values(code),
         datasets=html.table(dataset_table(datasets, recorded)),
         timing=html.table(timing.reset_index().rename(columns={"group": "study"})),
         versions=html.table(pd.DataFrame(sorted(versions.items()), columns=["package", "version"]), sortable=False))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from physbench.metrics import PROVENANCE_COLUMNS
 from physbench.report import html
-from physbench.report.page import StudyPage, TableSpec
+from physbench.report.page import Reference, StudyPage, TableSpec
 
 GROUP_COLUMNS = ["dataset", "setting", "model", "split", "metric", "metric_unit"]
 
@@ -139,6 +140,26 @@ def highlights(summary: dict, page: StudyPage) -> list[tuple[str, object]]:
         return [(k, v) for k, v in items if "." not in k and not isinstance(summary.get(k), list)]
     chosen = {k: v for pattern in page.highlights for k, v in items if fnmatch.fnmatchcase(k, pattern)}
     return list(chosen.items())  # in pattern order, each key once
+
+
+@dataclass(frozen=True)
+class HeadlineCard:
+    """A study's card on the overview: its headline sentence (empty: the ``highlights`` are shown
+    instead) and the published values it is read against."""
+
+    study: str
+    title: str
+    sentence: str
+    highlights: list[tuple[str, str]]
+    references: Sequence[Reference]
+
+
+def headline_card(study: str, page: StudyPage, summary: dict, n_highlights: int = 6) -> HeadlineCard:
+    """The overview card of ``study``: the page's headline sentence of ``summary``, or, for a page
+    without one (or an empty sentence), its first ``n_highlights`` highlights."""
+    text = page.headline_sentence(summary) if page.headline_sentence is not None else ""
+    shown = [] if text else html.key_values(highlights(summary, page)[:n_highlights])
+    return HeadlineCard(study, page.title, text, shown, tuple(page.references))
 
 
 def spec_table(spec: TableSpec, path: Path) -> html.Table:
