@@ -156,7 +156,6 @@ def test_report_is_one_offline_file_with_a_page_per_study(synthetic_results):
     assert "fit failed: singular matrix" in page  # the failed unit and its reason
     assert "cfg-supercon" in page and "abc123" in page  # provenance
     assert "matches" in page  # dataset checksum recorded in the metrics = declared one
-    assert DATASETS["supercon"]["manifest_sha256"] in page and "none (derived data) (1)" in page  # manifest summary
     assert "7.5 s" in page  # 2.0 s + 5.5 s of benchmark files per study
     assert "<td>snakemake</td><td>9.27.1</td>" in page  # package versions
 
@@ -268,3 +267,28 @@ def test_overview_opens_with_a_card_per_study_next_to_the_published_value(synthe
     # toy has no page module: its card shows its highlights (top-level numbers and names).
     toy = cards.split('<a href="#toy">toy</a>')[1]
     assert "<dt>best_model</dt><dd>xgboost</dd>" in toy and 'class="reference"' not in toy
+
+
+def test_provenance_is_folded_at_the_end_of_the_overview_one_row_per_dataset(synthetic_results):
+    from physbench.data.manifest import load_manifest
+
+    _aggregate(synthetic_results)
+    out = synthetic_results / "report/index.html"
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    overview = out.read_text().split('<section class="page" id="overview">')[1].split("</section>")[0]
+    shown, folded = overview.split('<details class="provenance">')
+    assert folded.rstrip().endswith("</details>")  # the last thing on the overview
+    assert "<summary><h2>Provenance</h2> 1 dataset, 2 configuration hashes, code and package versions</summary>" \
+        in folded
+    manifest = load_manifest("supercon", DATASETS["supercon"])
+    sha = DATASETS["supercon"]["manifest_sha256"]
+    assert (f'<tr><td title="{manifest.path}">supercon</td><td class="num" data-sort="2.0">2</td>'
+            f'<td title="{sha}">{sha[:12]}…</td>'
+            '<td title="https://example.org/data.zip">example.org (1); vendored snapshot (1)</td>'
+            f'<td title="{manifest.checksum}">{manifest.checksum[:12]}…</td><td>matches</td></tr>') in folded
+    # The configuration hashes: a count in the code list, the hashes themselves once, folded.
+    assert "<dt>config hashes in the metrics</dt><dd>2 (listed below)</dd>" in folded
+    assert '<p class="mono">cfg-supercon, cfg-toy</p>' in folded
+    assert "cfg-" not in shown and "<h2>Package versions</h2>" not in shown and "<h3>Package versions</h3>" in folded
+    assert shown.index("<h2>Findings</h2>") < shown.index("<h2>What ran</h2>") < shown.index("<h2>Time per study</h2>")

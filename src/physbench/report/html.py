@@ -84,14 +84,21 @@ def format_interval(value, low, high, unit: str = "") -> str:
 
 class Cell:
     """A table cell: display text, the value it sorts by (e.g. ``12.3 ± 0.4 K`` sorted by 12.3),
-    whether it is a number (right-aligned) and the target it links to, if any; ``sort_key`` is its
+    whether it is a number (right-aligned), the target it links to and the full text shown on hover
+    (``title``, e.g. a whole checksum of which the text shows the start), if any; ``sort_key`` is its
     ``data-sort`` attribute (None: the cell sorts by its text)."""
 
-    __slots__ = ("text", "sort", "numeric", "href", "sort_key")
+    __slots__ = ("text", "sort", "numeric", "href", "title", "sort_key")
 
-    def __init__(self, text: str, sort=None, numeric: bool = True, href: str | None = None):
-        self.text, self.sort, self.numeric, self.href = text, sort, numeric, href
+    def __init__(self, text: str, sort=None, numeric: bool = True, href: str | None = None,
+                 title: str | None = None):
+        self.text, self.sort, self.numeric, self.href, self.title = text, sort, numeric, href, title
         self.sort_key = None if sort is None or is_missing(sort) else str(sort)
+
+
+def short_checksum(checksum: str, length: int = 12) -> Cell:
+    """A checksum shown by its first ``length`` characters, the whole of it on hover."""
+    return Cell(checksum if len(checksum) <= length else checksum[:length] + "…", numeric=False, title=checksum)
 
 
 def cell(value) -> Cell:

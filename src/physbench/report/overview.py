@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 from markupsafe import Markup
@@ -65,22 +66,26 @@ def benchmark_table(benchmarks_dir: Path, groups: Sequence[str]) -> pd.DataFrame
 
 
 def dataset_table(datasets: Mapping[str, dict], recorded: Mapping[str, set[str]]) -> pd.DataFrame:
-    """One row per dataset: its manifest (path, sha256, number of files), its upstream sources, and the
-    dataset checksum the manifest gives against the one(s) the metrics recorded."""
+    """One row per dataset: its name (the manifest's path on hover), number of files, the manifest's
+    sha256, where its files come from (upstream hosts with their number of files, ``vendored snapshot``
+    for files without an upstream URL; the URLs on hover), the dataset checksum, and whether that
+    checksum is the one (or ones) the metrics recorded. Checksums show their start, the whole on hover."""
     rows = []
     for name, spec in sorted(datasets.items()):
         manifest = load_manifest(name, spec)
         seen = recorded.get(name, set())
         status = ("matches" if seen == {manifest.checksum} else "not used" if not seen
                   else "DIFFERS: " + ", ".join(sorted(seen)))
-        sources = Counter(source[0] if source else "none (derived data)"
-                          for source in (upstream_source(file, spec.get("upstream", {})) for file in manifest.files))
-        upstream = "; ".join(f"{url} ({count})" for url, count in sorted(sources.items()))
-        rows.append({"dataset": name, "files": len(manifest.files), "manifest": str(manifest.path),
-                     "manifest sha256": manifest.sha256, "upstream (files)": upstream,
-                     "dataset sha256": manifest.checksum, "in metrics": status})
-    return pd.DataFrame(rows, columns=["dataset", "files", "manifest", "manifest sha256", "upstream (files)",
-                                       "dataset sha256", "in metrics"])
+        urls = [upstream_source(file, spec.get("upstream", {})) for file in manifest.files]
+        hosts = Counter(urlsplit(url[0]).netloc if url else "vendored snapshot" for url in urls)
+        source = "; ".join(f"{host} ({count})" for host, count in sorted(hosts.items()))
+        full_urls = "\n".join(sorted({url[0] for url in urls if url}))
+        rows.append({"dataset": html.Cell(name, numeric=False, title=str(manifest.path)),
+                     "files": len(manifest.files), "manifest sha256": html.short_checksum(manifest.sha256),
+                     "source (files)": html.Cell(source, numeric=False, title=full_urls or None),
+                     "dataset sha256": html.short_checksum(manifest.checksum), "in metrics": status})
+    return pd.DataFrame(rows, columns=["dataset", "files", "manifest sha256", "source (files)", "dataset sha256",
+                                       "in metrics"])
 
 
 def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd.DataFrame, summary: dict,
@@ -103,17 +108,19 @@ def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd
         })
     recorded = {name: set(group["data_sha256"]) for name, group in metrics.groupby("dataset")}
     revisions = sorted(set(metrics["git_revision"].fillna("(not in git)")))
+    config_hashes = sorted(set(metrics["config_hash"]))
     versions = package_versions()
     code = [
         ("git revision of this report", git_revision() or "(not in a git repository)"),
         ("git revisions in the metrics", ", ".join(revisions)),
         ("physbench version", physbench.__version__),
-        ("config hashes in the metrics", ", ".join(sorted(set(metrics["config_hash"])))),
+        ("config hashes in the metrics", f"{len(config_hashes)} (listed below)"),
         ("python", sys.version.split()[0] + " on " + platform.platform()),
     ]
     return html.render(
         "overview.html.j2", cards=list(cards), ran=html.table(pd.DataFrame(ran)), code=html.key_values(code),
-        datasets=html.table(dataset_table(datasets, recorded)),
+        datasets=html.table(dataset_table(datasets, recorded)), n_datasets=len(datasets),
+        config_hashes=config_hashes,
         timing=html.table(timing.reset_index().rename(columns={"group": "study"})),
         versions=html.table(pd.DataFrame(sorted(versions.items()), columns=["package", "version"]), sortable=False))
 
