@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from physbench.io import save_figure, write_json, write_parquet
-from physbench.metrics import metrics_frame, write_metrics
+from physbench.metrics import metrics_frame, undefined_note, write_metrics
 from physbench.plotting import plt
 from physbench.provenance import Provenance, sha256_file
 
@@ -37,9 +37,10 @@ SUPERCON_BEST = {"best_setting": "hamidieh/hamidieh25", "best_n_folds": 25, "bes
 
 
 def write_study(results: Path, study: str, dataset_sha: str, failed_unit: str | None = None,
-                summary: dict | None = None) -> None:
+                summary: dict | None = None, undefined_metric: str | None = None) -> None:
     """results/<study>/{metrics.parquet, summary.json (common keys and ``summary``), figures/*.png} and a
-    benchmark file."""
+    benchmark file. xgboost fails on ``failed_unit`` (NaN values with a failure note); ``undefined_metric``
+    adds that metric for ridge on unit ``all``, undefined by construction on every fold."""
     rows = []
     for model, level in (("ridge", 18.0), ("xgboost", 9.0)):
         for fold in range(3):
@@ -48,6 +49,10 @@ def write_study(results: Path, study: str, dataset_sha: str, failed_unit: str | 
                 rows.append({"study": study, "dataset": "supercon", "setting": "hamidieh", "unit": unit,
                              "model": model, "split": "kfold", "fold": fold, "metric": "rmse", "value": value,
                              "metric_unit": "K", "note": "fit failed: singular matrix" if np.isnan(value) else None})
+    if undefined_metric is not None:
+        rows += [{"study": study, "dataset": "supercon", "setting": "hamidieh", "unit": "all", "model": "ridge",
+                  "split": "kfold", "fold": fold, "metric": undefined_metric, "value": np.nan, "metric_unit": "1",
+                  "note": undefined_note("correlation of a constant prediction")} for fold in range(3)]
     write_metrics(metrics_frame(rows, Provenance("0.1.0", f"cfg-{study}", dataset_sha, "abc123")),
                   results / study / "metrics.parquet")
     write_json(results / study / "summary.json", {
@@ -70,7 +75,7 @@ def synthetic_results(tmp_path) -> Path:
 
     results = tmp_path / "results"
     sha = load_manifest("supercon", DATASETS["supercon"]).checksum
-    write_study(results, "supercon", sha, failed_unit="cuprate", summary=SUPERCON_BEST)
+    write_study(results, "supercon", sha, failed_unit="cuprate", summary=SUPERCON_BEST, undefined_metric="pearson_r2")
     write_study(results, "toy", sha)
     write_parquet(results / "supercon" / "leaderboard.parquet", pd.DataFrame({
         "featuriser": ["hamidieh", "hamidieh"], "split": ["kfold", "kfold"], "model": ["xgboost", "ridge"],

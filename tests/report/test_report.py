@@ -61,12 +61,13 @@ def _aggregate(results):
 def test_aggregate_concatenates_studies_and_writes_dvc_friendly_summary(synthetic_results):
     summary = _aggregate(synthetic_results)
     metrics = read_metrics(synthetic_results / "metrics.parquet")
-    assert metrics.groupby("study").size().to_dict() == {"supercon": 12, "toy": 12}
+    assert metrics.groupby("study").size().to_dict() == {"supercon": 15, "toy": 12}
     on_disk = json.loads((synthetic_results / "summary.json").read_text())
     assert on_disk == summary
-    assert summary["supercon"]["counts"] == {"n_metric_rows": 12, "n_models": 2, "n_settings": 1, "n_units": 2,
-                                             "n_failed_values": 3, "n_failed_units": 1}
-    assert summary["toy"]["counts"]["n_failed_values"] == 0
+    # 3 NaN rmse values of a failed fit, 3 NaN pearson_r2 values undefined by construction (not failures).
+    assert summary["supercon"]["counts"] == {"n_metric_rows": 15, "n_models": 2, "n_settings": 1, "n_units": 2,
+                                             "n_failed_values": 3, "n_failed_units": 1, "n_undefined_values": 3}
+    assert summary["toy"]["counts"]["n_failed_values"] == summary["toy"]["counts"]["n_undefined_values"] == 0
     # A study without a page module keeps every scalar; NaN and lists are dropped (dvc metrics diff reads scalars).
     assert summary["toy"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1, "n_failed": 1,
                                           "per_model": {"ridge": {"rmse": 18.1}, "xgboost": {"rmse": 9.1}}}
@@ -106,7 +107,9 @@ def test_metrics_summary_counts_failures_and_numbers_provenance(synthetic_result
     metrics = read_metrics(synthetic_results / "supercon/metrics.parquet")
     table = metrics_summary(metrics)
     xgb = table[table["model"] == "xgboost"].iloc[0]
-    assert (xgb["n"], xgb["n_failed"]) == (3, 3)  # the cuprate unit failed on every fold
+    assert (xgb["n"], xgb["n_failed"], xgb["n_undefined"]) == (3, 3, 0)  # the cuprate unit failed on every fold
+    pearson = table[table["metric"] == "pearson_r2"].iloc[0]
+    assert (pearson["n"], pearson["n_failed"], pearson["n_undefined"]) == (0, 0, 3)
     assert xgb["mean"] == pytest.approx(9.1) and xgb["sd"] == pytest.approx(0.1)
     assert set(table["provenance"]) == {"P1"}
     only_all = metrics_summary(metrics, {"unit": ["cuprate"]})
@@ -292,3 +295,35 @@ def test_provenance_is_folded_at_the_end_of_the_overview_one_row_per_dataset(syn
     assert '<p class="mono">cfg-supercon, cfg-toy</p>' in folded
     assert "cfg-" not in shown and "<h2>Package versions</h2>" not in shown and "<h3>Package versions</h3>" in folded
     assert shown.index("<h2>Findings</h2>") < shown.index("<h2>What ran</h2>") < shown.index("<h2>Time per study</h2>")
+
+
+def test_failed_counts_real_failures_and_undefined_values_are_listed_apart_with_their_reason(synthetic_results):
+    summary = _aggregate(synthetic_results)
+    out = synthetic_results / "report/index.html"
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    page = out.read_text()
+    overview = page.split('<section class="page" id="overview">')[1].split("</section>")[0]
+    ran = overview.split("<h2>What ran</h2>")[1].split("</table>")[0]
+    headers = re.findall(r"<th>(.*?)</th>", ran)
+    supercon = re.findall(r"<td[^>]*>(.*?)</td>", ran.split("<tbody>")[1].split("</tr>")[0])
+    row = dict(zip(headers, supercon))
+    assert (row["failed values"], row["failed units"], row["undefined values"]) == ("3", "1", "3")
+    study = page.split('<section class="page" id="supercon">')[1].split("</section>")[0]
+    failed = study.split("<h2>Failed units</h2>")[1].split("<h2>")[0]
+    undefined = study.split("<h2>Undefined values</h2>")[1].split("<h2>")[0]
+    assert "fit failed: singular matrix" in failed and "undefined:" not in failed
+    assert ("<td>hamidieh</td><td>ridge</td><td>undefined: correlation of a constant prediction</td><td>all</td>"
+            in undefined) and "fit failed" not in undefined
+    toy = page.split('<section class="page" id="toy">')[1].split("</section>")[0]
+    assert "<h2>Undefined values</h2>\n<p class=\"note\">None.</p>" in toy
+    # A summary.json written before undefined values were told apart: the overview counts from the metrics.
+    old = json.loads((synthetic_results / "summary.json").read_text())
+    for entry in old.values():
+        entry["counts"] = {k: v for k, v in entry["counts"].items() if k != "n_undefined_values"}
+        entry["counts"]["n_failed_values"] = 99
+    (synthetic_results / "summary.json").write_text(json.dumps(old))
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    assert out.read_text().split("<h2>What ran</h2>")[1].split("</table>")[0] == ran
+    assert summary["supercon"]["counts"]["n_undefined_values"] == 3

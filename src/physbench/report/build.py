@@ -8,10 +8,8 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from physbench.io import write_bytes, write_json
-from physbench.metrics import aggregate, read_metrics
+from physbench.metrics import aggregate, metric_counts, read_metrics
 from physbench.report import html
 from physbench.report.overview import overview_page
 from physbench.report.page import page_for
@@ -40,14 +38,6 @@ def headline(summary: dict, keys: Sequence[str] | None = None) -> dict:
     return prune(chosen)
 
 
-def counts(metrics: pd.DataFrame) -> dict:
-    """Size of a study's metrics table and its failures (values recorded as NaN)."""
-    failed = metrics[metrics["value"].isna()]
-    return {"n_metric_rows": len(metrics), "n_models": int(metrics["model"].nunique()),
-            "n_settings": int(metrics["setting"].nunique()), "n_units": int(metrics["unit"].nunique()),
-            "n_failed_values": len(failed), "n_failed_units": int(failed["unit"].nunique())}
-
-
 def aggregate_results(metrics_paths: Mapping[str, str | os.PathLike], summary_paths: Mapping[str, str | os.PathLike],
                       metrics_out: str | os.PathLike, summary_out: str | os.PathLike) -> dict:
     """Concatenate the studies' metrics into ``metrics_out`` and write ``summary_out``:
@@ -58,8 +48,9 @@ def aggregate_results(metrics_paths: Mapping[str, str | os.PathLike], summary_pa
     for study in studies:
         summary = json.loads(Path(summary_paths[study]).read_text())
         part = frame[frame["study"] == study]
-        result[study] = {"headline": headline(summary, page_for(study).headline_keys), "counts": counts(part)}
-        log.info("%s: %d metric rows, %d failed values", study, len(part), result[study]["counts"]["n_failed_values"])
+        result[study] = {"headline": headline(summary, page_for(study).headline_keys), "counts": metric_counts(part)}
+        log.info("%s: %d metric rows, %d failed values, %d undefined", study, len(part),
+                 result[study]["counts"]["n_failed_values"], result[study]["counts"]["n_undefined_values"])
     write_json(summary_out, result)
     return result
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 import physbench
 from physbench.data.manifest import load_manifest, upstream_source
+from physbench.metrics import metric_counts
 from physbench.provenance import git_revision
 from physbench.report import html
 from physbench.report.pages import HeadlineCard
@@ -97,11 +98,13 @@ def overview_page(studies: Sequence[str], titles: Mapping[str, str], metrics: pd
     for study in studies:
         part = metrics[metrics["study"] == study]
         counts = summary.get(study, {}).get("counts", {})
+        if "n_undefined_values" not in counts:  # a summary.json that counted every NaN as failed
+            counts = metric_counts(part)
         ran.append({
             "study": html.Cell(titles[study], sort=study, numeric=False, href=f"#{study}"),
             "models": part["model"].nunique(), "settings": part["setting"].nunique(), "units": part["unit"].nunique(),
-            "metric rows": len(part), "failed values": counts.get("n_failed_values", int(part["value"].isna().sum())),
-            "failed units": counts.get("n_failed_units", 0),
+            "metric rows": len(part), "failed values": counts["n_failed_values"],
+            "failed units": counts["n_failed_units"], "undefined values": counts["n_undefined_values"],
             "jobs": timing.loc[study, "jobs"] if study in timing.index else 0,
             "time": html.Cell(_duration(timing.loc[study, "wall_seconds"]) if study in timing.index else "—",
                               sort=timing.loc[study, "wall_seconds"] if study in timing.index else None),
