@@ -25,7 +25,7 @@ FULL_RUN_SUMMARIES = {
     "supercon": ({"best_model": "xgboost", "best_setting": "hamidieh/hamidieh25", "best_n_folds": 25,
                   "best_rmse_kelvin": 9.3973, "best_rmse_pooled_kelvin": 9.4004, "best_r2": 0.9248,
                   "best_pearson_r2": 0.9261, "n_jobs": 42, "scores": {"hamidieh/hamidieh25/mean": {"r2": -0.0}}},
-                 "XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.4 K, R² 0.925 "
+                 "XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.40 K, R² 0.925 "
                  "(squared Pearson r 0.926)"),
     "sparc": ({"n_galaxies": 175, "settings": {
                   "li2020": {"best_model": "einasto", "best_median_reduced_chi2": 0.72056,
@@ -33,7 +33,7 @@ FULL_RUN_SUMMARIES = {
                              "bic_wins": {"burkert": 64, "einasto": 23, "nfw": 20}},
                   "lcdm": {"best_model": "dc14", "best_median_reduced_chi2": 0.9,
                            "median_reduced_chi2": {"dc14": 0.9, "nfw": 1.7}, "bic_wins": {"dc14": 80, "nfw": 30}}}},
-              "175 galaxies; ΛCDM halo priors (lcdm): lowest median reduced χ² dc14 0.9 (NFW 1.7), most BIC wins "
+              "175 galaxies; ΛCDM halo priors (lcdm): lowest median reduced χ² dc14 0.900 (NFW 1.70), most BIC wins "
               "dc14 (80 galaxies); flat halo priors (li2020): lowest median reduced χ² einasto 0.721 (NFW 1.58), "
               "most BIC wins burkert (64 galaxies)"),
     "chaos": ({"n_systems": 135, "smape_metric": "smape_2period", "best_model": {
@@ -41,7 +41,7 @@ FULL_RUN_SUMMARIES = {
                                    "median_vpt": 5.1349},
                   "univariate": {"by_smape": "knn", "by_vpt": "esn", "median_smape": 69.204, "median_vpt": 0.97445}}},
               "135 systems; multivariate observations, best nvar_cubic: median valid prediction time 5.13 Lyapunov "
-              "times, median sMAPE over 2 periods 0.093; univariate observations, best esn median valid "
+              "times, median sMAPE over 2 periods 0.0930; univariate observations, best esn median valid "
               "prediction time 0.974 Lyapunov times, knn median sMAPE over 2 periods 69.2"),
     "dysts_benchmark": ({"baseline": "NBEATSModel", "baseline_median_smape": 67.700, "best_median_smape": 24.575,
                          "best_model": "esn", "n_systems": 131,
@@ -87,9 +87,46 @@ def test_headline_prunes_non_finite_lists_and_empty_dicts():
     (1234.5, 56.0, "s", "1234 ± 56 s"),
     (3.0, float("nan"), "K", "3 K"),
     (float("nan"), 0.1, "K", "—"),
+    (0.5, 0.0996, "1", "0.50 ± 0.10"),  # sd to two significant figures after rounding
+    (0.0002, 0.5, "1", "0.00 ± 0.50"),
+    (3.7e-33, 1.2e-33, "1", "(3.7 ± 1.2)e-33"),  # not 0.0000000000000000000000000000000037 ± ...
+    (-4.693e-4, 5.1e-4, "1", "(-4.7 ± 5.1)e-4"),
+    (9.1, 1e-15, "K", "9.1 ± 1e-15 K"),  # rounding noise does not stretch the value to 16 decimals
+    (1.2e7, 3e5, "s", "(1.200 ± 0.030)e7 s"),
 ])
 def test_value_with_uncertainty_is_rounded_to_the_uncertainty(value, sd, unit, expected):
     assert html.format_uncertain(value, sd, unit) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (3.7e-33, "3.7e-33"), (-0.000114, "-1.14e-4"), (0.0009999, "9.999e-4"), (0.00123456, "0.001235"),
+    (0.92483, "0.9248"), (9.3973, "9.397"), (9.99996, "10"), (-12.3456, "-12.35"), (12345.6, "12350"),
+    (999999.4, "1e6"), (1234567.0, "1.235e6"), (25.0, "25"), (0.0, "0"), (np.float32(0.1), "0.1"),
+    (np.int64(10532), "10532"), (10**7, "10000000"), (float("nan"), "—"), (float("-inf"), "−∞"), (True, "yes"),
+    ("esn", "esn"),
+])
+def test_numbers_have_four_significant_figures_and_scientific_notation_outside_1e_3_to_1e6(value, expected):
+    assert html.format_number(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [(9.4004, "9.40"), (0.92613, "0.926"), (25.0, "25.0"),
+                                             (0.09304, "0.0930"), (0.0009999, "0.00100"), (2.5e-5, "2.50e-5")])
+def test_trailing_zeros_show_the_precision_when_asked(value, expected):
+    assert html.format_number(value, 3, trailing_zeros=True) == expected
+
+
+def test_a_correlation_of_rounding_noise_is_shown_in_scientific_notation_in_the_metrics_table():
+    from physbench.metrics import metrics_frame
+    from physbench.provenance import Provenance
+    from physbench.report.pages import metrics_table
+
+    rows = [{"study": "s", "dataset": "d", "setting": "x", "unit": "all", "model": "mean", "split": "k", "fold": i,
+             "metric": "pearson_r2", "value": value, "metric_unit": "1"} for i, value in enumerate([3.7e-33, 4.1e-33,
+                                                                                                   2.9e-33])]
+    table = metrics_table(metrics_frame(rows, Provenance("0.1.0", "c", "f" * 64, None)), page_for("toy"))
+    cells = dict(zip(table.headers, [cell.text for cell in table.rows[0].cells]))
+    assert cells["mean ± sd"] == "(3.57 ± 0.61)e-33"
+    assert (cells["median"], cells["min"], cells["max"]) == ("3.7e-33", "2.9e-33", "4.1e-33")
 
 
 def test_mean_sd_and_interval_columns_are_combined_and_sort_by_value():
@@ -262,7 +299,7 @@ def test_overview_opens_with_a_card_per_study_next_to_the_published_value(synthe
                  summary_path=synthetic_results / "summary.json", datasets=DATASETS)
     overview = out.read_text().split('<section class="page" id="supercon">')[0]
     cards = overview.split("<h2>Findings</h2>")[1].split("<h2>What ran</h2>")[0]
-    assert ('<p class="finding">XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.4 K, R² 0.925 '
+    assert ('<p class="finding">XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.40 K, R² 0.925 '
             "(squared Pearson r 0.926)</p>") in cards
     assert ("Hamidieh 2018, XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.5 K (9.4 K in the "
             "caption of Fig. 9), R² 0.92 (squared Pearson r).") in cards

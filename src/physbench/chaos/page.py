@@ -35,7 +35,7 @@ def headline_sentence(summary: Mapping) -> str:
     """Per observation setting, the forecaster with the longest median valid prediction time (Lyapunov
     times) and the one with the lowest median sMAPE (0-200) over the systems, e.g. "135 systems;
     multivariate observations, best nvar_cubic: median valid prediction time 5.13 Lyapunov times, median
-    sMAPE over 2 periods 0.093"."""
+    sMAPE over 2 periods 0.0930"."""
     best = summary_value(summary, "best_model")
     smape_name = smape_words(str(summary_value(summary, "smape_metric") or "sMAPE"))
     settings = []

@@ -96,11 +96,11 @@ def summary_value(summary: Mapping, dotted_key: str):
 
 
 def quantity(label: str, value, unit: str = "", digits: int = 3) -> str:
-    """``label value unit`` with the value to ``digits`` significant figures (``RMSE 9.4 K``); empty
-    when the value is missing, so that :func:`sentence` leaves it out."""
+    """``label value unit`` with the value to ``digits`` significant figures, trailing zeros kept
+    (``RMSE 9.40 K``); empty when the value is missing, so that :func:`sentence` leaves it out."""
     if value is None or isinstance(value, Mapping | list):
         return ""
-    text = format_number(value, digits)
+    text = format_number(value, digits, trailing_zeros=True)
     if text == "—":
         return ""
     return " ".join(part for part in (label, text, unit) if part)

@@ -23,7 +23,7 @@ HAMIDIEH_XGBOOST = Reference(
 
 def headline_sentence(summary: Mapping) -> str:
     """The best model and setting with its test RMSE (K) and R² over folds, e.g. "XGBoost, Hamidieh
-    features, 25 random 2/3-1/3 splits: RMSE 9.4 K, R² 0.925 (squared Pearson r 0.926)". The RMSE is
+    features, 25 random 2/3-1/3 splits: RMSE 9.40 K, R² 0.925 (squared Pearson r 0.926)". The RMSE is
     sqrt(mean of the fold MSEs), Hamidieh's aggregate (the mean of the fold RMSEs when it is missing)."""
     model = summary_value(summary, "best_model")
     featuriser, _, split = str(summary_value(summary, "best_setting") or "").partition("/")
