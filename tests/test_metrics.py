@@ -13,9 +13,14 @@ from physbench.metrics import (
     COLUMNS,
     MetricsSchemaError,
     aggregate,
+    failed_values,
+    metric_counts,
     metrics_frame,
     read_metrics,
     regression_scores,
+    undefined_note,
+    undefined_scores,
+    undefined_values,
     write_metrics,
 )
 from physbench.provenance import PACKAGE_DIR, Provenance, code_closure, code_fingerprint, config_hash, imported_modules
@@ -71,6 +76,36 @@ def test_regression_scores_known_values():
     assert scores["r2"] == pytest.approx(1 - 2 / 5)
     assert scores["max_error"] == 1.0 and scores["bias"] == 0.5
     assert scores["pearson_r2"] == pytest.approx(np.corrcoef([1, 2, 3, 4], [2, 2, 3, 5])[0, 1] ** 2)
+
+
+def test_scores_of_a_constant_prediction_or_constant_observations_are_undefined_with_a_note():
+    observed = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    # The training mean: np.std of this constant array is 7e-15, not 0; its correlation is rounding noise.
+    constant = np.full(7, 28.33)
+    assert np.std(constant) > 0
+    scores = regression_scores(observed, constant)
+    assert np.isnan(scores["pearson_r2"]) and scores["r2"] == pytest.approx(1 - np.sum((observed - 28.33) ** 2) / 28)
+    assert undefined_scores(observed, constant) == {"pearson_r2": "undefined: correlation of a constant prediction"}
+    flat = regression_scores(np.full(3, 5.0), np.array([4.0, 5.0, 6.0]))
+    assert np.isnan(flat["r2"]) and np.isnan(flat["pearson_r2"]) and flat["rmse"] == pytest.approx(np.sqrt(2 / 3))
+    assert undefined_scores(np.full(3, 5.0), np.array([4.0, 5.0, 6.0])) == {
+        "r2": "undefined: R² of constant observed values",
+        "pearson_r2": "undefined: correlation with constant observed values"}
+    assert set(undefined_scores(np.array([5.0]), np.array([4.0]))) == {"r2", "pearson_r2"}
+    assert undefined_scores(observed, observed + 1) == {}
+
+
+def test_a_missing_value_is_undefined_only_when_its_note_starts_with_undefined():
+    notes = [undefined_note("reduced chi2 with 4 points <= 5 free parameters") + "; at bound: alpha",
+             "fit failed: singular matrix", None, "reduced chi2 undefined: 4 points <= 5 free parameters",
+             "undefined: a note on a value that exists"]
+    values = [np.nan, np.nan, np.nan, np.nan, 2.0]
+    frame = metrics_frame([{**row, "fold": i, "value": value, "note": note}
+                           for i, (row, value, note) in enumerate(zip(rows(n=5), values, notes))], PROVENANCE)
+    assert undefined_values(frame).tolist() == [True, False, False, False, False]
+    assert failed_values(frame).tolist() == [False, True, True, True, False]
+    assert metric_counts(frame) == {"n_metric_rows": 5, "n_models": 1, "n_settings": 1, "n_units": 1,
+                                    "n_failed_values": 3, "n_failed_units": 1, "n_undefined_values": 1}
 
 
 def test_config_hash_ignores_key_order():

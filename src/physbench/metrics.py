@@ -5,6 +5,12 @@ value and physical unit, plus provenance columns. ``setting`` holds a study's va
 (featuriser, prior choice, observation mode), ``unit`` the thing scored (a materials family, a
 galaxy, a chaotic system). Every job writes one small Parquet through :func:`write_metrics`,
 which validates the table; :func:`aggregate` concatenates them for a study.
+
+A missing value (NaN) is either a failure (a fit or a forecast that did not produce it) or a
+value undefined by construction (the correlation of a constant prediction, a reduced chi^2 without
+degrees of freedom). The writer tells them apart in ``note``: the note of an undefined value starts
+with ``undefined:`` (:func:`undefined_note`); :func:`undefined_values` and :func:`failed_values`
+apply that rule.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ METRICS_SCHEMA = pa.schema(
 )
 COLUMNS = tuple(METRICS_SCHEMA.names)
 PROVENANCE_COLUMNS = ("package_version", "config_hash", "data_sha256", "git_revision")
+UNDEFINED = "undefined:"  # the start of the note of a value undefined by construction
 
 
 class MetricsSchemaError(ValueError):
@@ -98,6 +105,32 @@ def _is_na(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def undefined_note(reason: str) -> str:
+    """The note of a value undefined by construction, ``undefined: <reason>``; its NaN is not a failure."""
+    return f"{UNDEFINED} {reason}"
+
+
+def undefined_values(metrics: pd.DataFrame) -> pd.Series:
+    """Which rows of a metrics table hold a value undefined by construction: NaN with a note that
+    starts with ``undefined:``."""
+    return metrics["value"].isna() & metrics["note"].fillna("").astype(str).str.startswith(UNDEFINED)
+
+
+def failed_values(metrics: pd.DataFrame) -> pd.Series:
+    """Which rows of a metrics table hold a failed value: NaN that is not undefined by construction."""
+    return metrics["value"].isna() & ~undefined_values(metrics)
+
+
+def metric_counts(metrics: pd.DataFrame) -> dict[str, int]:
+    """Size of a metrics table, its failed values (and the units they belong to) and its values
+    undefined by construction."""
+    failed = metrics[failed_values(metrics)]
+    return {"n_metric_rows": len(metrics), "n_models": int(metrics["model"].nunique()),
+            "n_settings": int(metrics["setting"].nunique()), "n_units": int(metrics["unit"].nunique()),
+            "n_failed_values": len(failed), "n_failed_units": int(failed["unit"].nunique()),
+            "n_undefined_values": int(undefined_values(metrics).sum())}
+
+
 def to_table(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(validate_metrics(frame), schema=METRICS_SCHEMA, preserve_index=False)
 
@@ -123,25 +156,38 @@ def aggregate(paths: Sequence[str | os.PathLike], out: str | os.PathLike) -> pd.
     return frame
 
 
+def undefined_scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, str]:
+    """The scores of :func:`regression_scores` undefined by construction for this prediction, with their
+    notes: R² and the squared Pearson r need observed values that vary, the squared Pearson r also
+    predictions that vary (a constant prediction, e.g. the training mean, has no correlation).
+
+    "Vary" means two values differ: the standard deviation of a constant array can come out a few
+    ulps above zero, and the correlation of such a prediction is rounding noise, not a score.
+    """
+    y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    if len(y_true) < 2 or np.ptp(y_true) == 0:
+        reason = "one observed value" if len(y_true) < 2 else "constant observed values"
+        return {"r2": undefined_note(f"R² of {reason}"), "pearson_r2": undefined_note(f"correlation with {reason}")}
+    if np.ptp(y_pred) == 0:
+        return {"pearson_r2": undefined_note("correlation of a constant prediction")}
+    return {}
+
+
 def regression_scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
-    """RMSE, MAE, R² (1 − SSE/SST), squared Pearson r and max |error| of a prediction, in the target's unit."""
+    """RMSE, MAE, R² (1 − SSE/SST), squared Pearson r and max |error| of a prediction, in the target's
+    unit; the scores :func:`undefined_scores` names are NaN."""
     y_true = np.asarray(y_true, dtype=float)
     y_pred = np.asarray(y_pred, dtype=float)
     residual = y_pred - y_true
     sse = float(np.sum(residual**2))
-    sst = float(np.sum((y_true - y_true.mean()) ** 2))
-    if len(y_true) > 1 and np.std(y_pred) > 0 and np.std(y_true) > 0:
-        pearson_r2 = float(np.corrcoef(y_true, y_pred)[0, 1] ** 2)
-    else:
-        pearson_r2 = float("nan")
-    return {
-        "rmse": math.sqrt(sse / len(y_true)),
-        "mae": float(np.mean(np.abs(residual))),
-        "r2": 1.0 - sse / sst if sst > 0 else float("nan"),
-        "pearson_r2": pearson_r2,
-        "max_error": float(np.max(np.abs(residual))),
-        "bias": float(np.mean(residual)),
-    }
+    undefined = undefined_scores(y_true, y_pred)
+    scores = {"rmse": math.sqrt(sse / len(y_true)), "mae": float(np.mean(np.abs(residual))), "r2": math.nan,
+              "pearson_r2": math.nan, "max_error": float(np.max(np.abs(residual))), "bias": float(np.mean(residual))}
+    if "r2" not in undefined:
+        scores["r2"] = 1.0 - sse / float(np.sum((y_true - y_true.mean()) ** 2))
+    if "pearson_r2" not in undefined:
+        scores["pearson_r2"] = float(np.corrcoef(y_true, y_pred)[0, 1] ** 2)
+    return scores
 
 
 def aggregate_tables(inputs: Mapping[str, Sequence[str | os.PathLike]],

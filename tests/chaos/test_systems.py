@@ -77,6 +77,25 @@ def test_failed_integration_is_reported_with_reason_and_scored_as_failed():
     assert frame[(frame["unit"] == "Rossler") & (frame["metric"] == "vpt")]["value"].notna().all()
 
 
+def test_windows_of_a_system_without_a_dominant_period_are_undefined_not_failed():
+    from physbench.metrics import failed_values, undefined_values
+
+    trajectories, table = chaos_systems.tables([chaos_systems.integrate_system("Rossler", 1500, INTEGRATION)],
+                                               source="dysts")
+    table["horizon_points"] = [100]
+    table["period"] = [np.nan]  # e.g. a user's trajectory file without one: a window "in periods" holds no point
+    protocol = {"train_points": 1000, "context_points": 100, "n_origins": 2, "origin_spacing_points": 50,
+                "horizons_periods": [1], "vpt_threshold": 0.5, "smape_vpt_threshold": 30,
+                "validation": {"fraction": 0.3, "n_origins": 2}}
+    rows, _ = run_forecaster(trajectories, table, {"forecaster": "persistence"},
+                             {"protocol": protocol, "panel_systems": []}, "persistence", "multivariate")
+    frame = pd.DataFrame(rows)
+    window = frame[frame["metric"].str.endswith("_1period")]
+    assert len(window) == 8 and undefined_values(window).all()  # 4 scores x 2 origins
+    assert window["note"].iloc[0] == "undefined: smape over an empty 1period window (no dominant period)"
+    assert frame.loc[frame["metric"] == "smape_horizon", "value"].notna().all() and not failed_values(frame).any()
+
+
 def test_trajectory_cache_round_trip(tmp_path):
     results = [chaos_systems.integrate_system(name, 120, INTEGRATION) for name in ("Lorenz", "MackeyGlass")]
     trajectories, table = chaos_systems.tables(results, source="dysts")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from physbench.io import save_figure, write_json, write_parquet
-from physbench.metrics import metrics_frame, write_metrics
+from physbench.metrics import metrics_frame, undefined_note, write_metrics
 from physbench.plotting import plt
 from physbench.provenance import Provenance, sha256_file
 
@@ -31,8 +31,16 @@ def _figure(path: Path, title: str) -> None:
     save_figure(fig, path)
 
 
-def write_study(results: Path, study: str, dataset_sha: str, failed_unit: str | None = None) -> None:
-    """results/<study>/{metrics.parquet, summary.json, figures/*.png} and a benchmark file."""
+# What SuperCon's summary.json adds to the common synthetic one: the best cell of its leaderboard.
+SUPERCON_BEST = {"best_setting": "hamidieh/hamidieh25", "best_n_folds": 25, "best_rmse_pooled_kelvin": 9.4004,
+                 "best_r2": 0.9248, "best_pearson_r2": 0.92613}
+
+
+def write_study(results: Path, study: str, dataset_sha: str, failed_unit: str | None = None,
+                summary: dict | None = None, undefined_metric: str | None = None) -> None:
+    """results/<study>/{metrics.parquet, summary.json (common keys and ``summary``), figures/*.png} and a
+    benchmark file. xgboost fails on ``failed_unit`` (NaN values with a failure note); ``undefined_metric``
+    adds that metric for ridge on unit ``all``, undefined by construction on every fold."""
     rows = []
     for model, level in (("ridge", 18.0), ("xgboost", 9.0)):
         for fold in range(3):
@@ -41,13 +49,17 @@ def write_study(results: Path, study: str, dataset_sha: str, failed_unit: str | 
                 rows.append({"study": study, "dataset": "supercon", "setting": "hamidieh", "unit": unit,
                              "model": model, "split": "kfold", "fold": fold, "metric": "rmse", "value": value,
                              "metric_unit": "K", "note": "fit failed: singular matrix" if np.isnan(value) else None})
+    if undefined_metric is not None:
+        rows += [{"study": study, "dataset": "supercon", "setting": "hamidieh", "unit": "all", "model": "ridge",
+                  "split": "kfold", "fold": fold, "metric": undefined_metric, "value": np.nan, "metric_unit": "1",
+                  "note": undefined_note("correlation of a constant prediction")} for fold in range(3)]
     write_metrics(metrics_frame(rows, Provenance("0.1.0", f"cfg-{study}", dataset_sha, "abc123")),
                   results / study / "metrics.parquet")
     write_json(results / study / "summary.json", {
         "best_model": "xgboost", "best_rmse_kelvin": 9.1, "n_failed": 1, "not_finite": float("nan"),
         "ranking": [{"model": "xgboost", "median_vpt": 1.5, "vpt_ci_low": 1.0, "vpt_ci_high": 2.0}],
         "per_model": {"ridge": {"rmse": 18.1}, "xgboost": {"rmse": 9.1}},
-    })
+    } | (summary or {}))
     for name in ("parity", "rmse_by_model"):
         _figure(results / study / "figures" / f"{name}.png", f"{study} {name}")
     bench = results / "benchmarks" / study / "fit"
@@ -63,7 +75,7 @@ def synthetic_results(tmp_path) -> Path:
 
     results = tmp_path / "results"
     sha = load_manifest("supercon", DATASETS["supercon"]).checksum
-    write_study(results, "supercon", sha, failed_unit="cuprate")
+    write_study(results, "supercon", sha, failed_unit="cuprate", summary=SUPERCON_BEST, undefined_metric="pearson_r2")
     write_study(results, "toy", sha)
     write_parquet(results / "supercon" / "leaderboard.parquet", pd.DataFrame({
         "featuriser": ["hamidieh", "hamidieh"], "split": ["kfold", "kfold"], "model": ["xgboost", "ridge"],

@@ -18,7 +18,37 @@ from physbench.report.pages import combine_uncertainties, metrics_summary
 from physbench.report.selection import select_studies, studies_named
 from tests.conftest import REPO
 
-from .conftest import DATASETS
+from .conftest import DATASETS, SUPERCON_BEST
+
+# Summaries shaped like those of the full run (trimmed), with the sentence each study's card makes of them.
+FULL_RUN_SUMMARIES = {
+    "supercon": ({"best_model": "xgboost", "best_setting": "hamidieh/hamidieh25", "best_n_folds": 25,
+                  "best_rmse_kelvin": 9.3973, "best_rmse_pooled_kelvin": 9.4004, "best_r2": 0.9248,
+                  "best_pearson_r2": 0.9261, "n_jobs": 42, "scores": {"hamidieh/hamidieh25/mean": {"r2": -0.0}}},
+                 "XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.40 K, R² 0.925 "
+                 "(squared Pearson r 0.926)"),
+    "sparc": ({"n_galaxies": 175, "settings": {
+                  "li2020": {"best_model": "einasto", "best_median_reduced_chi2": 0.72056,
+                             "median_reduced_chi2": {"einasto": 0.72056, "nfw": 1.582, "burkert": 0.8644},
+                             "bic_wins": {"burkert": 64, "einasto": 23, "nfw": 20}},
+                  "lcdm": {"best_model": "dc14", "best_median_reduced_chi2": 0.9,
+                           "median_reduced_chi2": {"dc14": 0.9, "nfw": 1.7}, "bic_wins": {"dc14": 80, "nfw": 30}}}},
+              "175 galaxies; ΛCDM halo priors (lcdm): lowest median reduced χ² dc14 0.900 (NFW 1.70), most BIC wins "
+              "dc14 (80 galaxies); flat halo priors (li2020): lowest median reduced χ² einasto 0.721 (NFW 1.58), "
+              "most BIC wins burkert (64 galaxies)"),
+    "chaos": ({"n_systems": 135, "smape_metric": "smape_2period", "best_model": {
+                  "multivariate": {"by_smape": "nvar_cubic", "by_vpt": "nvar_cubic", "median_smape": 0.09304,
+                                   "median_vpt": 5.1349},
+                  "univariate": {"by_smape": "knn", "by_vpt": "esn", "median_smape": 69.204, "median_vpt": 0.97445}}},
+              "135 systems; multivariate observations, best nvar_cubic: median valid prediction time 5.13 Lyapunov "
+              "times, median sMAPE over 2 periods 0.0930; univariate observations, best esn median valid "
+              "prediction time 0.974 Lyapunov times, knn median sMAPE over 2 periods 69.2"),
+    "dysts_benchmark": ({"baseline": "NBEATSModel", "baseline_median_smape": 67.700, "best_median_smape": 24.575,
+                         "best_model": "esn", "n_systems": 131,
+                         "models": {"esn": {"median_smape": 24.575, "ci": [11.2, 50.8], "wins": 103, "losses": 28}}},
+                        "best of ours esn: median sMAPE 24.6 over 131 systems, better than NBEATSModel on 103 "
+                        "systems and worse on 28; NBEATSModel, published, on the same systems: median sMAPE 67.7"),
+}
 
 
 def _aggregate(results):
@@ -31,16 +61,17 @@ def _aggregate(results):
 def test_aggregate_concatenates_studies_and_writes_dvc_friendly_summary(synthetic_results):
     summary = _aggregate(synthetic_results)
     metrics = read_metrics(synthetic_results / "metrics.parquet")
-    assert metrics.groupby("study").size().to_dict() == {"supercon": 12, "toy": 12}
+    assert metrics.groupby("study").size().to_dict() == {"supercon": 15, "toy": 12}
     on_disk = json.loads((synthetic_results / "summary.json").read_text())
     assert on_disk == summary
-    assert summary["supercon"]["counts"] == {"n_metric_rows": 12, "n_models": 2, "n_settings": 1, "n_units": 2,
-                                             "n_failed_values": 3, "n_failed_units": 1}
-    assert summary["toy"]["counts"]["n_failed_values"] == 0
+    # 3 NaN rmse values of a failed fit, 3 NaN pearson_r2 values undefined by construction (not failures).
+    assert summary["supercon"]["counts"] == {"n_metric_rows": 15, "n_models": 2, "n_settings": 1, "n_units": 2,
+                                             "n_failed_values": 3, "n_failed_units": 1, "n_undefined_values": 3}
+    assert summary["toy"]["counts"]["n_failed_values"] == summary["toy"]["counts"]["n_undefined_values"] == 0
     # A study without a page module keeps every scalar; NaN and lists are dropped (dvc metrics diff reads scalars).
     assert summary["toy"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1, "n_failed": 1,
                                           "per_model": {"ridge": {"rmse": 18.1}, "xgboost": {"rmse": 9.1}}}
-    assert summary["supercon"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1}
+    assert summary["supercon"]["headline"] == {"best_model": "xgboost", "best_rmse_kelvin": 9.1, **SUPERCON_BEST}
     assert "NaN" not in (synthetic_results / "summary.json").read_text()
 
 
@@ -56,9 +87,46 @@ def test_headline_prunes_non_finite_lists_and_empty_dicts():
     (1234.5, 56.0, "s", "1234 ± 56 s"),
     (3.0, float("nan"), "K", "3 K"),
     (float("nan"), 0.1, "K", "—"),
+    (0.5, 0.0996, "1", "0.50 ± 0.10"),  # sd to two significant figures after rounding
+    (0.0002, 0.5, "1", "0.00 ± 0.50"),
+    (3.7e-33, 1.2e-33, "1", "(3.7 ± 1.2)e-33"),  # not 0.0000000000000000000000000000000037 ± ...
+    (-4.693e-4, 5.1e-4, "1", "(-4.7 ± 5.1)e-4"),
+    (9.1, 1e-15, "K", "9.1 ± 1e-15 K"),  # rounding noise does not stretch the value to 16 decimals
+    (1.2e7, 3e5, "s", "(1.200 ± 0.030)e7 s"),
 ])
 def test_value_with_uncertainty_is_rounded_to_the_uncertainty(value, sd, unit, expected):
     assert html.format_uncertain(value, sd, unit) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (3.7e-33, "3.7e-33"), (-0.000114, "-1.14e-4"), (0.0009999, "9.999e-4"), (0.00123456, "0.001235"),
+    (0.92483, "0.9248"), (9.3973, "9.397"), (9.99996, "10"), (-12.3456, "-12.35"), (12345.6, "12350"),
+    (999999.4, "1e6"), (1234567.0, "1.235e6"), (25.0, "25"), (0.0, "0"), (np.float32(0.1), "0.1"),
+    (np.int64(10532), "10532"), (10**7, "10000000"), (float("nan"), "—"), (float("-inf"), "−∞"), (True, "yes"),
+    ("esn", "esn"),
+])
+def test_numbers_have_four_significant_figures_and_scientific_notation_outside_1e_3_to_1e6(value, expected):
+    assert html.format_number(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [(9.4004, "9.40"), (0.92613, "0.926"), (25.0, "25.0"),
+                                             (0.09304, "0.0930"), (0.0009999, "0.00100"), (2.5e-5, "2.50e-5")])
+def test_trailing_zeros_show_the_precision_when_asked(value, expected):
+    assert html.format_number(value, 3, trailing_zeros=True) == expected
+
+
+def test_a_correlation_of_rounding_noise_is_shown_in_scientific_notation_in_the_metrics_table():
+    from physbench.metrics import metrics_frame
+    from physbench.provenance import Provenance
+    from physbench.report.pages import metrics_table
+
+    rows = [{"study": "s", "dataset": "d", "setting": "x", "unit": "all", "model": "mean", "split": "k", "fold": i,
+             "metric": "pearson_r2", "value": value, "metric_unit": "1"} for i, value in enumerate([3.7e-33, 4.1e-33,
+                                                                                                   2.9e-33])]
+    table = metrics_table(metrics_frame(rows, Provenance("0.1.0", "c", "f" * 64, None)), page_for("toy"))
+    cells = dict(zip(table.headers, [cell.text for cell in table.rows[0].cells]))
+    assert cells["mean ± sd"] == "(3.57 ± 0.61)e-33"
+    assert (cells["median"], cells["min"], cells["max"]) == ("3.7e-33", "2.9e-33", "4.1e-33")
 
 
 def test_mean_sd_and_interval_columns_are_combined_and_sort_by_value():
@@ -76,7 +144,9 @@ def test_metrics_summary_counts_failures_and_numbers_provenance(synthetic_result
     metrics = read_metrics(synthetic_results / "supercon/metrics.parquet")
     table = metrics_summary(metrics)
     xgb = table[table["model"] == "xgboost"].iloc[0]
-    assert (xgb["n"], xgb["n_failed"]) == (3, 3)  # the cuprate unit failed on every fold
+    assert (xgb["n"], xgb["n_failed"], xgb["n_undefined"]) == (3, 3, 0)  # the cuprate unit failed on every fold
+    pearson = table[table["metric"] == "pearson_r2"].iloc[0]
+    assert (pearson["n"], pearson["n_failed"], pearson["n_undefined"]) == (0, 0, 3)
     assert xgb["mean"] == pytest.approx(9.1) and xgb["sd"] == pytest.approx(0.1)
     assert set(table["provenance"]) == {"P1"}
     only_all = metrics_summary(metrics, {"unit": ["cuprate"]})
@@ -126,7 +196,6 @@ def test_report_is_one_offline_file_with_a_page_per_study(synthetic_results):
     assert "fit failed: singular matrix" in page  # the failed unit and its reason
     assert "cfg-supercon" in page and "abc123" in page  # provenance
     assert "matches" in page  # dataset checksum recorded in the metrics = declared one
-    assert DATASETS["supercon"]["manifest_sha256"] in page and "none (derived data) (1)" in page  # manifest summary
     assert "7.5 s" in page  # 2.0 s + 5.5 s of benchmark files per study
     assert "<td>snakemake</td><td>9.27.1</td>" in page  # package versions
 
@@ -176,3 +245,122 @@ def test_a_template_variable_that_is_not_given_is_an_error():
 
     with pytest.raises(jinja2.UndefinedError):
         html.render("study.html.j2", study="toy")
+
+
+@pytest.mark.parametrize("study", sorted(FULL_RUN_SUMMARIES))
+def test_each_study_states_its_headline_in_words_with_units_beside_a_published_value(study):
+    summary, expected = FULL_RUN_SUMMARIES[study]
+    page = page_for(study)
+    assert page.headline_sentence(summary) == expected
+    assert page.references and all(ref.label and ref.value and ref.citation for ref in page.references)
+
+
+def _dotted_keys(obj, prefix=""):
+    for key, value in obj.items():
+        yield f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _dotted_keys(value, f"{prefix}{key}.")
+
+
+def _without(summary, dotted):
+    *parents, last = dotted.split(".")
+    copy = json.loads(json.dumps(summary))
+    node = copy
+    for part in parents:
+        node = node[part]
+    del node[last]
+    return copy
+
+
+@pytest.mark.parametrize("study", sorted(FULL_RUN_SUMMARIES))
+def test_a_headline_sentence_shows_what_is_there_when_keys_are_missing(study):
+    """A quick run writes fewer models and keys: every sentence survives any one key missing, a null or
+    NaN in place of any value, and an empty summary (which falls back to the highlights)."""
+    summary, full = FULL_RUN_SUMMARIES[study]
+    make = page_for(study).headline_sentence
+    for key in _dotted_keys(summary):
+        assert isinstance(make(_without(summary, key)), str), key
+        for stand_in in (None, float("nan"), "text", [1, 2]):
+            *parents, last = key.split(".")
+            changed = json.loads(json.dumps(summary))
+            node = changed
+            for part in parents:
+                node = node[part]
+            node[last] = stand_in
+            assert isinstance(make(changed), str), (key, stand_in)
+    assert make({}) == ""
+    assert make(_without(summary, next(iter(summary)))) != full
+
+
+def test_overview_opens_with_a_card_per_study_next_to_the_published_value(synthetic_results):
+    _aggregate(synthetic_results)
+    out = synthetic_results / "report/index.html"
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    overview = out.read_text().split('<section class="page" id="supercon">')[0]
+    cards = overview.split("<h2>Findings</h2>")[1].split("<h2>What ran</h2>")[0]
+    assert ('<p class="finding">XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.40 K, R² 0.925 '
+            "(squared Pearson r 0.926)</p>") in cards
+    assert ("Hamidieh 2018, XGBoost, Hamidieh features, 25 random 2/3-1/3 splits: RMSE 9.5 K (9.4 K in the "
+            "caption of Fig. 9), R² 0.92 (squared Pearson r).") in cards
+    assert "doi:10.1016/j.commatsci.2018.07.052" in cards
+    # toy has no page module: its card shows its highlights (top-level numbers and names).
+    toy = cards.split('<a href="#toy">toy</a>')[1]
+    assert "<dt>best_model</dt><dd>xgboost</dd>" in toy and 'class="reference"' not in toy
+
+
+def test_provenance_is_folded_at_the_end_of_the_overview_one_row_per_dataset(synthetic_results):
+    from physbench.data.manifest import load_manifest
+
+    _aggregate(synthetic_results)
+    out = synthetic_results / "report/index.html"
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    overview = out.read_text().split('<section class="page" id="overview">')[1].split("</section>")[0]
+    shown, folded = overview.split('<details class="provenance">')
+    assert folded.rstrip().endswith("</details>")  # the last thing on the overview
+    assert "<summary><h2>Provenance</h2> 1 dataset, 2 configuration hashes, code and package versions</summary>" \
+        in folded
+    manifest = load_manifest("supercon", DATASETS["supercon"])
+    sha = DATASETS["supercon"]["manifest_sha256"]
+    assert (f'<tr><td title="{manifest.path}">supercon</td><td class="num" data-sort="2.0">2</td>'
+            f'<td title="{sha}">{sha[:12]}…</td>'
+            '<td title="https://example.org/data.zip">example.org (1); vendored snapshot (1)</td>'
+            f'<td title="{manifest.checksum}">{manifest.checksum[:12]}…</td><td>matches</td></tr>') in folded
+    # The configuration hashes: a count in the code list, the hashes themselves once, folded.
+    assert "<dt>config hashes in the metrics</dt><dd>2 (listed below)</dd>" in folded
+    assert '<p class="mono">cfg-supercon, cfg-toy</p>' in folded
+    assert "cfg-" not in shown and "<h2>Package versions</h2>" not in shown and "<h3>Package versions</h3>" in folded
+    assert shown.index("<h2>Findings</h2>") < shown.index("<h2>What ran</h2>") < shown.index("<h2>Time per study</h2>")
+
+
+def test_failed_counts_real_failures_and_undefined_values_are_listed_apart_with_their_reason(synthetic_results):
+    summary = _aggregate(synthetic_results)
+    out = synthetic_results / "report/index.html"
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    page = out.read_text()
+    overview = page.split('<section class="page" id="overview">')[1].split("</section>")[0]
+    ran = overview.split("<h2>What ran</h2>")[1].split("</table>")[0]
+    headers = re.findall(r"<th>(.*?)</th>", ran)
+    supercon = re.findall(r"<td[^>]*>(.*?)</td>", ran.split("<tbody>")[1].split("</tr>")[0])
+    row = dict(zip(headers, supercon))
+    assert (row["failed values"], row["failed units"], row["undefined values"]) == ("3", "1", "3")
+    study = page.split('<section class="page" id="supercon">')[1].split("</section>")[0]
+    failed = study.split("<h2>Failed units</h2>")[1].split("<h2>")[0]
+    undefined = study.split("<h2>Undefined values</h2>")[1].split("<h2>")[0]
+    assert "fit failed: singular matrix" in failed and "undefined:" not in failed
+    assert ("<td>hamidieh</td><td>ridge</td><td>undefined: correlation of a constant prediction</td><td>all</td>"
+            in undefined) and "fit failed" not in undefined
+    toy = page.split('<section class="page" id="toy">')[1].split("</section>")[0]
+    assert "<h2>Undefined values</h2>\n<p class=\"note\">None.</p>" in toy
+    # A summary.json written before undefined values were told apart: the overview counts from the metrics.
+    old = json.loads((synthetic_results / "summary.json").read_text())
+    for entry in old.values():
+        entry["counts"] = {k: v for k, v in entry["counts"].items() if k != "n_undefined_values"}
+        entry["counts"]["n_failed_values"] = 99
+    (synthetic_results / "summary.json").write_text(json.dumps(old))
+    build_report(["supercon", "toy"], synthetic_results, out, metrics_path=synthetic_results / "metrics.parquet",
+                 summary_path=synthetic_results / "summary.json", datasets=DATASETS)
+    assert out.read_text().split("<h2>What ran</h2>")[1].split("</table>")[0] == ran
+    assert summary["supercon"]["counts"]["n_undefined_values"] == 3

@@ -26,6 +26,25 @@ def metrics_rows(values: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def test_a_reduced_chi2_without_degrees_of_freedom_is_undefined_and_says_why():
+    from physbench.metrics import UNDEFINED
+    from physbench.sparc.fitting import FitResult
+    from physbench.sparc.steps import _metric_rows
+
+    names = ["log10_v200_kms", "log10_c200", "log10_upsilon_disk", "distance_mpc", "inclination_deg"]
+    fit = FitResult("g", "nfw", names, np.zeros(5), np.zeros(5), [(0.0, 1.0)] * 5, chi2=3.0, neg2_log_posterior=3.5,
+                    n_points=4, converged=True, at_bound=["log10_c200"], fit_seconds=0.1,
+                    message="at bound: log10_c200", n_halo=2)
+    rows = {row["metric"]: row for row in _metric_rows(fit, {"unit": "g"}, 4, None)}
+    assert np.isnan(rows["reduced_chi2"]["value"])
+    assert rows["reduced_chi2"]["note"] == f"{UNDEFINED} reduced chi2 with 4 points <= 5 free parameters; at bound: " \
+                                          "log10_c200"
+    assert rows["chi2"]["value"] == 3.0 and rows["chi2"]["note"] == "at bound: log10_c200"
+    # A fit that failed: every value but n_points is missing, and none of them is "undefined".
+    failed = {row["metric"]: row for row in _metric_rows(None, {"unit": "g"}, 4, "boom")}
+    assert np.isnan(failed["reduced_chi2"]["value"]) and failed["reduced_chi2"]["note"] == "fit failed: boom"
+
+
 def test_model_summary_on_the_common_set_with_flags():
     values = {("nfw", "a"): (4.0, 50.0), ("nfw", "b"): (2.0, 20.0), ("nfw", "c"): (1.0, 12.0),
               ("burkert", "a"): (1.2, 30.0), ("burkert", "b"): (np.nan, 25.0), ("burkert", "c"): (0.9, 11.0)}

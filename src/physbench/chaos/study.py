@@ -24,7 +24,7 @@ from physbench.chaos.forecasters import CLIP, grid_candidates, make_forecaster
 from physbench.chaos.systems import series
 from physbench.chaos.trajectories import window_points
 from physbench.io import read_parquet, write_parquet
-from physbench.metrics import metrics_frame, write_metrics
+from physbench.metrics import metrics_frame, undefined_note, write_metrics
 from physbench.provenance import Provenance, sha256_file
 
 log = logging.getLogger(__name__)
@@ -168,6 +168,9 @@ def score_system(values: np.ndarray, row, spec: dict, protocol: dict, settings: 
     per_lt = row.samples_per_lyapunov_time
     windows = {_window_label(p): min(window_points(row, p), horizon) for p in protocol["horizons_periods"]}
     windows["horizon"] = horizon
+    # A window of a system without a dominant period holds no point: its scores are undefined.
+    undefined = {f"{name}_{label}": undefined_note(f"{name} over an empty {label} window (no dominant period)")
+                 for label, n in windows.items() if n == 0 for name in ERRORS}
     for fold, (t, p) in enumerate(zip(truth, pred)):
         t_raw, p_raw = t * std + mean, p * std + mean
         note = f"diverged (clipped at +-{CLIP:g} std)" if np.any(np.abs(p) >= CLIP) else None
@@ -181,7 +184,7 @@ def score_system(values: np.ndarray, row, spec: dict, protocol: dict, settings: 
         cell["spectral_hellinger"] = scores.spectral_hellinger(t, p)
         cell["forecast_seconds"] = forecast_seconds
         rows += [{**base, "split": "test", "fold": fold, "metric": m, "value": float(v), "metric_unit": _unit_of(m),
-                  "note": note} for m, v in cell.items()]
+                  "note": "; ".join(filter(None, [undefined.get(m), note])) or None} for m, v in cell.items()]
     panel = None
     if row.system in settings["panel_systems"]:
         steps_axis = np.arange(1, horizon + 1)

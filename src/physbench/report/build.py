@@ -8,14 +8,12 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from physbench.io import write_bytes, write_json
-from physbench.metrics import aggregate, read_metrics
+from physbench.metrics import aggregate, metric_counts, read_metrics
 from physbench.report import html
 from physbench.report.overview import overview_page
 from physbench.report.page import page_for
-from physbench.report.pages import highlights, numeric_or_none, study_page
+from physbench.report.pages import headline_card, numeric_or_none, study_page
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +38,6 @@ def headline(summary: dict, keys: Sequence[str] | None = None) -> dict:
     return prune(chosen)
 
 
-def counts(metrics: pd.DataFrame) -> dict:
-    """Size of a study's metrics table and its failures (values recorded as NaN)."""
-    failed = metrics[metrics["value"].isna()]
-    return {"n_metric_rows": len(metrics), "n_models": int(metrics["model"].nunique()),
-            "n_settings": int(metrics["setting"].nunique()), "n_units": int(metrics["unit"].nunique()),
-            "n_failed_values": len(failed), "n_failed_units": int(failed["unit"].nunique())}
-
-
 def aggregate_results(metrics_paths: Mapping[str, str | os.PathLike], summary_paths: Mapping[str, str | os.PathLike],
                       metrics_out: str | os.PathLike, summary_out: str | os.PathLike) -> dict:
     """Concatenate the studies' metrics into ``metrics_out`` and write ``summary_out``:
@@ -58,8 +48,9 @@ def aggregate_results(metrics_paths: Mapping[str, str | os.PathLike], summary_pa
     for study in studies:
         summary = json.loads(Path(summary_paths[study]).read_text())
         part = frame[frame["study"] == study]
-        result[study] = {"headline": headline(summary, page_for(study).headline_keys), "counts": counts(part)}
-        log.info("%s: %d metric rows, %d failed values", study, len(part), result[study]["counts"]["n_failed_values"])
+        result[study] = {"headline": headline(summary, page_for(study).headline_keys), "counts": metric_counts(part)}
+        log.info("%s: %d metric rows, %d failed values, %d undefined", study, len(part),
+                 result[study]["counts"]["n_failed_values"], result[study]["counts"]["n_undefined_values"])
     write_json(summary_out, result)
     return result
 
@@ -89,19 +80,19 @@ def build_report(studies: Sequence[str], results_dir: str | os.PathLike, out: st
     summary = json.loads(Path(summary_path).read_text())
     caption_texts = read_captions(captions)
     sections = []
-    tops = {}
+    cards = []
     for study in studies:
         study_dir = results_dir / study
         page = page_for(study)
         pngs = ([Path(p) for p in figures[study]] if figures is not None
                 else sorted((study_dir / "figures").glob("*.png")))
         study_summary = json.loads((study_dir / "summary.json").read_text())
-        tops[study] = highlights(study_summary, page)
+        cards.append(headline_card(study, page, study_summary))
         body = study_page(study, page, study_dir, metrics[metrics["study"] == study], study_summary, pngs,
                           caption_texts)
         sections.append((study, study, page.title, body))
     overview = overview_page(studies, {s: page_for(s).title for s in studies}, metrics, summary, datasets,
-                             Path(benchmarks_dir) if benchmarks_dir else results_dir / "benchmarks", tops)
+                             Path(benchmarks_dir) if benchmarks_dir else results_dir / "benchmarks", cards)
     sections.insert(0, ("overview", "Overview", "physbench report", overview))
     write_bytes(out, html.document("physbench report", sections).encode())
     log.info("report: %s with %d study page(s)", out, len(studies))

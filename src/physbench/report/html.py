@@ -45,33 +45,72 @@ def is_missing(value) -> bool:
     return value is None or (isinstance(value, float | np.floating) and math.isnan(value)) or value is pd.NA
 
 
-def format_number(value, digits: int = 4) -> str:
-    """Human format: integers as such, floats to ``digits`` significant figures, NaN as an em dash."""
+SCIENTIFIC_BELOW, SCIENTIFIC_ABOVE = 1e-3, 1e6  # magnitudes shown in scientific notation: below and from
+
+
+def format_number(value, digits: int = 4, trailing_zeros: bool = False) -> str:
+    """A number to ``digits`` significant figures: integers as such, floats in fixed notation from 1e-3
+    to 1e6 (``0.9248``, ``12350``) and in scientific notation outside (``3.7e-33``, ``1.235e6``), NaN
+    as an em dash. Trailing zeros are dropped (``9.4``) unless ``trailing_zeros`` keeps them to show
+    the precision (``9.40``)."""
     if is_missing(value):
         return "—"
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, int | np.integer):
         return str(int(value))
-    if isinstance(value, float | np.floating):
-        value = float(value)
-        if math.isinf(value):
-            return "∞" if value > 0 else "−∞"
-        if value == int(value) and abs(value) < 1e9:
-            return str(int(value))
-        return f"{value:.{digits}g}"
-    return str(value)
+    if not isinstance(value, float | np.floating):
+        return str(value)
+    value = float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if value == 0 or (value == int(value) and abs(value) < SCIENTIFIC_ABOVE and not trailing_zeros):
+        return str(int(value))
+    exponent = _exponent(value, digits)
+    if not math.log10(SCIENTIFIC_BELOW) <= exponent < math.log10(SCIENTIFIC_ABOVE):
+        return _scientific(value, digits, trailing_zeros)
+    decimals = digits - 1 - exponent
+    if decimals <= 0:
+        return str(int(round(value, decimals)))
+    return _strip(f"{value:.{decimals}f}", trailing_zeros)
+
+
+def _exponent(value: float, digits: int) -> int:
+    """The power of ten of ``value`` once rounded to ``digits`` significant figures (9.99996 -> 1)."""
+    return int(f"{value:.{digits - 1}e}".split("e")[1])
+
+
+def _scientific(value: float, digits: int, trailing_zeros: bool = False) -> str:
+    """``value`` as ``mantissa`` e ``power`` (``3.7e-33``), the mantissa to ``digits`` significant figures."""
+    mantissa, power = f"{value:.{digits - 1}e}".split("e")
+    return f"{_strip(mantissa, trailing_zeros)}e{int(power)}"
+
+
+def _strip(text: str, trailing_zeros: bool) -> str:
+    """Fixed-point text without trailing zeros after the decimal point (and without a bare point)."""
+    return text if trailing_zeros or "." not in text else text.rstrip("0").rstrip(".")
 
 
 def format_uncertain(value, sd, unit: str = "") -> str:
-    """``value ± sd unit`` with sd to two significant figures and the value to the same decimal place."""
+    """``value ± sd unit`` with sd to two significant figures and the value to the same decimal place
+    (``14.52 ± 0.23 K``); in scientific notation with a common power of ten when the larger of the two
+    calls for it (:func:`format_number`: ``(3.7 ± 1.2)e-33``). An sd below the value's fourth
+    significant figure, or beyond the sixth decimal, is written apart (``9.1 ± 1e-15``)."""
     if is_missing(value):
         return "—"
     suffix = f" {unit}" if unit and unit not in ("1", "count") else ""
     if is_missing(sd) or sd == 0:
         return f"{format_number(value)}{suffix}"
-    decimals = max(0, 1 - int(math.floor(math.log10(abs(float(sd))))))
-    return f"{float(value):.{decimals}f} ± {float(sd):.{decimals}f}{suffix}"
+    value, sd = float(value), abs(float(sd))
+    magnitude = max(abs(value), sd)
+    decimals = max(0, 1 - _exponent(sd, 2))
+    scientific = not SCIENTIFIC_BELOW <= magnitude < SCIENTIFIC_ABOVE
+    if sd < magnitude * 1e-4 or (decimals > 6 and not scientific):
+        return f"{format_number(value)} ± {format_number(sd, 2)}{suffix}"
+    if scientific:
+        power = _exponent(magnitude, 2)
+        return f"({format_uncertain(value / 10.0**power, sd / 10.0**power)})e{power}{suffix}"
+    return f"{value:.{decimals}f} ± {sd:.{decimals}f}{suffix}"
 
 
 def format_interval(value, low, high, unit: str = "") -> str:
@@ -84,14 +123,21 @@ def format_interval(value, low, high, unit: str = "") -> str:
 
 class Cell:
     """A table cell: display text, the value it sorts by (e.g. ``12.3 ± 0.4 K`` sorted by 12.3),
-    whether it is a number (right-aligned) and the target it links to, if any; ``sort_key`` is its
+    whether it is a number (right-aligned), the target it links to and the full text shown on hover
+    (``title``, e.g. a whole checksum of which the text shows the start), if any; ``sort_key`` is its
     ``data-sort`` attribute (None: the cell sorts by its text)."""
 
-    __slots__ = ("text", "sort", "numeric", "href", "sort_key")
+    __slots__ = ("text", "sort", "numeric", "href", "title", "sort_key")
 
-    def __init__(self, text: str, sort=None, numeric: bool = True, href: str | None = None):
-        self.text, self.sort, self.numeric, self.href = text, sort, numeric, href
+    def __init__(self, text: str, sort=None, numeric: bool = True, href: str | None = None,
+                 title: str | None = None):
+        self.text, self.sort, self.numeric, self.href, self.title = text, sort, numeric, href, title
         self.sort_key = None if sort is None or is_missing(sort) else str(sort)
+
+
+def short_checksum(checksum: str, length: int = 12) -> Cell:
+    """A checksum shown by its first ``length`` characters, the whole of it on hover."""
+    return Cell(checksum if len(checksum) <= length else checksum[:length] + "…", numeric=False, title=checksum)
 
 
 def cell(value) -> Cell:

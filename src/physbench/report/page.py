@@ -5,12 +5,19 @@ A study page is built from what the study writes under ``results/<study>/``: its
 its PNG figures under ``figures/``, its ``metrics.parquet`` and the extra tables its page names. A
 study without a page module still gets a page (:func:`page_for` falls back to a generic one), so a
 new study appears in the report as soon as its outputs exist.
+
+A page may also say what its study found in one sentence built from ``summary.json``
+(``headline_sentence``, with :func:`summary_value`, :func:`quantity` and :func:`sentence` to build it
+without failing on missing keys), next to the published values it is read against (``references``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from physbench.report.html import format_number
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,16 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A published value a study's headline is read against: who found it under which protocol
+    (``label``), the value in words with its unit (``value``), and where it was published (``citation``)."""
+
+    label: str
+    value: str
+    citation: str
+
+
+@dataclass(frozen=True)
 class StudyPage:
     """How a study's page looks.
 
@@ -46,6 +63,9 @@ class StudyPage:
     ``units_are_replicates`` says what the study's metric ``unit`` is: a replicate (a galaxy, a
     system), which ``physbench compare`` pairs over, or, when False, a sub-population (SuperCon's
     ``all`` and materials families), which it compares on its own.
+    ``headline_sentence`` turns summary.json into the sentence of the study's card on the overview
+    (it must accept a summary with any key missing, e.g. that of a quick run; an empty sentence, or
+    none, shows the highlights instead); ``references`` are the published values shown beside it.
     """
 
     title: str
@@ -58,6 +78,37 @@ class StudyPage:
     headline_keys: Sequence[str] | None = None
     highlights: Sequence[str] | None = None
     units_are_replicates: bool = True
+    headline_sentence: Callable[[Mapping], str] | None = None
+    references: Sequence[Reference] = ()
+
+
+def summary_value(summary: Mapping, dotted_key: str):
+    """The value of summary.json at ``dotted_key`` (``settings.li2020.best_model``); None when a part
+    of the key is missing or the value is null, NaN or infinite."""
+    value = summary
+    for part in dotted_key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def quantity(label: str, value, unit: str = "", digits: int = 3) -> str:
+    """``label value unit`` with the value to ``digits`` significant figures, trailing zeros kept
+    (``RMSE 9.40 K``); empty when the value is missing, so that :func:`sentence` leaves it out."""
+    if value is None or isinstance(value, Mapping | list):
+        return ""
+    text = format_number(value, digits, trailing_zeros=True)
+    if text == "—":
+        return ""
+    return " ".join(part for part in (label, text, unit) if part)
+
+
+def sentence(*parts: str, separator: str = ", ") -> str:
+    """The non-empty ``parts`` joined by ``separator``."""
+    return separator.join(part for part in parts if part)
 
 
 def page_for(study: str) -> StudyPage:

@@ -6,15 +6,16 @@ from __future__ import annotations
 import fnmatch
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from physbench.metrics import PROVENANCE_COLUMNS
+from physbench.metrics import PROVENANCE_COLUMNS, failed_values, undefined_values
 from physbench.report import html
-from physbench.report.page import StudyPage, TableSpec
+from physbench.report.page import Reference, StudyPage, TableSpec
 
 GROUP_COLUMNS = ["dataset", "setting", "model", "split", "metric", "metric_unit"]
 
@@ -64,17 +65,21 @@ def provenance_ids(metrics: pd.DataFrame) -> pd.DataFrame:
 
 def metrics_summary(metrics: pd.DataFrame, metric_filter: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Per (dataset, setting, model, split, metric): mean ± sd, median, range over units and folds,
-    counts of values and of failed (NaN) values, and the provenance id(s) of its rows."""
+    counts of values, of failed values and of values undefined by construction (both NaN; see
+    :func:`physbench.metrics.undefined_values`), and the provenance id(s) of its rows."""
     for column, allowed in (metric_filter or {}).items():
         metrics = metrics[metrics[column].isin(list(allowed))]
     if metrics.empty:
-        columns = [*GROUP_COLUMNS, "mean", "sd", "median", "min", "max", "n", "n_failed", "provenance"]
+        columns = [*GROUP_COLUMNS, "mean", "sd", "median", "min", "max", "n", "n_failed", "n_undefined", "provenance"]
         return pd.DataFrame(columns=columns)
     ids = provenance_ids(metrics)
     keyed = metrics.fillna({"git_revision": "(not in git)"}).merge(ids, on=list(PROVENANCE_COLUMNS), how="left")
+    keyed["undefined"] = undefined_values(keyed).to_numpy()
     grouped = keyed.groupby(GROUP_COLUMNS, sort=True)
     table = grouped["value"].agg(["mean", "std", "median", "min", "max", "count", "size"]).reset_index()
-    table["n_failed"] = table.pop("size") - table["count"]
+    n_undefined = grouped["undefined"].sum().to_numpy().astype(int)
+    table["n_failed"] = table.pop("size") - table["count"] - n_undefined
+    table["n_undefined"] = n_undefined
     table = table.rename(columns={"std": "sd", "count": "n"})
     table["provenance"] = grouped["id"].agg(lambda s: ",".join(sorted(set(s)))).to_numpy()
     return table
@@ -90,17 +95,18 @@ def metrics_table(metrics: pd.DataFrame, page: StudyPage) -> html.Table:
         "median": [html.Cell(_with_unit(v, u if u not in ("1", "count") else ""), sort=v)
                    for v, u in zip(table["median"], table["metric_unit"])],
         "min": table["min"], "max": table["max"], "unit": table["metric_unit"], "n": table["n"],
-        "failed": table["n_failed"], "provenance": table["provenance"],
+        "failed": table["n_failed"], "undefined": table["n_undefined"], "provenance": table["provenance"],
     })
     return html.table(shown, max_rows=400)
 
 
-def failures_table(metrics: pd.DataFrame) -> html.Table | None:
-    """Missing metric values per (setting, model, reason) with the units concerned; None when there are none."""
-    failed = metrics[metrics["value"].isna()]
-    if failed.empty:
+def missing_table(metrics: pd.DataFrame, rows: pd.Series) -> html.Table | None:
+    """The missing values among ``rows`` of ``metrics`` (failed or undefined ones) per (setting, model,
+    reason) with the units concerned; None when there are none."""
+    missing = metrics[rows]
+    if missing.empty:
         return None
-    grouped = (failed.fillna({"note": "(no reason recorded)"})
+    grouped = (missing.fillna({"note": "(no reason recorded)"})
                .groupby(["setting", "model", "note"])
                .agg(units=("unit", lambda s: ", ".join(sorted(set(s))[:8]) + (" …" if s.nunique() > 8 else "")),
                     n_units=("unit", "nunique"), n_values=("value", "size"))
@@ -141,6 +147,26 @@ def highlights(summary: dict, page: StudyPage) -> list[tuple[str, object]]:
     return list(chosen.items())  # in pattern order, each key once
 
 
+@dataclass(frozen=True)
+class HeadlineCard:
+    """A study's card on the overview: its headline sentence (empty: the ``highlights`` are shown
+    instead) and the published values it is read against."""
+
+    study: str
+    title: str
+    sentence: str
+    highlights: list[tuple[str, str]]
+    references: Sequence[Reference]
+
+
+def headline_card(study: str, page: StudyPage, summary: dict, n_highlights: int = 6) -> HeadlineCard:
+    """The overview card of ``study``: the page's headline sentence of ``summary``, or, for a page
+    without one (or an empty sentence), its first ``n_highlights`` highlights."""
+    text = page.headline_sentence(summary) if page.headline_sentence is not None else ""
+    shown = [] if text else html.key_values(highlights(summary, page)[:n_highlights])
+    return HeadlineCard(study, page.title, text, shown, tuple(page.references))
+
+
 def spec_table(spec: TableSpec, path: Path) -> html.Table:
     """The table ``spec`` names, read from ``path``: sorted, with uncertainties combined, its columns picked."""
     from physbench.io import read_parquet
@@ -179,7 +205,8 @@ def study_page(study: str, page: StudyPage, study_dir: Path, metrics: pd.DataFra
                  for p in figure_order(figures, page)],
         tables=[(spec, path.name, spec_table(spec, path)) for spec, path in paths if path.exists()],
         metric_filter=", ".join(f"{k} in {list(v)}" for k, v in page.metric_filter.items()),
-        metrics=metrics_table(metrics, page), failures=failures_table(metrics),
+        metrics=metrics_table(metrics, page), failures=missing_table(metrics, failed_values(metrics)),
+        undefined=missing_table(metrics, undefined_values(metrics)),
         provenance=html.table(provenance_ids(metrics), sortable=False), scalars=scalars, records=records)
 
 

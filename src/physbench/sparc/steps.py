@@ -10,7 +10,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from physbench.io import read_parquet, write_parquet
-from physbench.metrics import aggregate, metrics_frame, write_metrics
+from physbench.metrics import aggregate, metrics_frame, undefined_note, write_metrics
 from physbench.provenance import Provenance
 from physbench.sparc.darkexp import DarkexpTemplates
 from physbench.sparc.data import load_galaxy_table, read_rotmod, rotmod_path, select_sample
@@ -62,6 +62,9 @@ def _key(galaxy: str, model: str, setting: str) -> dict:
 
 
 def _metric_rows(result: FitResult | None, base: dict, n_points: int, error: str | None) -> list[dict]:
+    """The fit metrics of one fit (all NaN but n_points when it failed); the reduced chi^2 of a fit
+    without degrees of freedom is undefined by construction, which its note says."""
+    notes = {}
     if result is None:
         values = dict.fromkeys(FIT_METRICS, math.nan) | {"n_points": n_points, "converged": 0.0}
         note = f"fit failed: {error}"
@@ -71,11 +74,11 @@ def _metric_rows(result: FitResult | None, base: dict, n_points: int, error: str
                   "n_free": result.n_free, "converged": float(result.converged),
                   "at_bound": float(bool(result.at_bound)), "halo_at_bound": float(result.halo_at_bound),
                   "fit_seconds": result.fit_seconds}
-        notes = [result.message] if result.message else []
+        note = result.message or None
         if result.dof <= 0:
-            notes.append(f"reduced chi2 undefined: {result.n_points} points <= {result.n_free} free parameters")
-        note = "; ".join(notes) or None
-    return [base | {"metric": k, "value": float(values[k]), "metric_unit": unit, "note": note}
+            undefined = undefined_note(f"reduced chi2 with {result.n_points} points <= {result.n_free} free parameters")
+            notes["reduced_chi2"] = "; ".join(filter(None, [undefined, note]))
+    return [base | {"metric": k, "value": float(values[k]), "metric_unit": unit, "note": notes.get(k, note)}
             for k, unit in FIT_METRICS.items()]
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from physbench.io import read_parquet, write_parquet
-from physbench.metrics import metrics_frame, regression_scores, write_metrics
+from physbench.metrics import metrics_frame, regression_scores, undefined_scores, write_metrics
 from physbench.provenance import Provenance
 from physbench.supercon.data import FAMILIES, TARGET
 from physbench.supercon.estimators import build_model, feature_importances
@@ -61,12 +61,13 @@ def evaluate_cell(
         ]
         for unit, mask in units:
             scores = regression_scores(y[test][mask], y_pred[mask])
+            notes = undefined_scores(y[test][mask], y_pred[mask])
             if unit == "all":
                 rmse_all = scores["rmse"]
             scores["n_test"] = float(mask.sum())
             for metric, value in scores.items():
                 rows.append({**key, "unit": unit, "fold": fold, "metric": metric, "value": value,
-                             "metric_unit": SCORE_UNITS.get(metric, "count")})
+                             "metric_unit": SCORE_UNITS.get(metric, "count"), "note": notes.get(metric)})
         for metric, value, unit in (("fit_seconds", fit_s, "s"), ("predict_seconds", predict_s, "s"),
                                     ("n_train", float(len(train)), "count")):
             rows.append({**key, "unit": "all", "fold": fold, "metric": metric, "value": value, "metric_unit": unit})

@@ -52,6 +52,8 @@ def headline(board: pd.DataFrame, metrics: pd.DataFrame) -> dict:
         "best_rmse_kelvin": round(float(best["rmse_mean"]), 4),
         "best_rmse_pooled_kelvin": round(float(best["rmse_pooled"]), 4),
         "best_r2": round(float(best["r2_mean"]), 4),
+        "best_pearson_r2": round(float(best["pearson_r2_mean"]), 4),
+        "best_n_folds": int(best["n_folds"]),
         "n_jobs": int(board.shape[0]),
         "n_materials_scored": int(
             metrics.loc[(metrics["metric"] == "n_test") & (metrics["unit"] == "all"), "value"].max()),
