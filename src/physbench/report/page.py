@@ -17,8 +17,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from physbench.report.html import format_number
-
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -98,6 +96,8 @@ def summary_value(summary: Mapping, dotted_key: str):
 def quantity(label: str, value, unit: str = "", digits: int = 3) -> str:
     """``label value unit`` with the value to ``digits`` significant figures, trailing zeros kept
     (``RMSE 9.40 K``); empty when the value is missing, so that :func:`sentence` leaves it out."""
+    from physbench.report.html import format_number  # here: the study packages' environments lack Jinja2
+
     if value is None or isinstance(value, Mapping | list):
         return ""
     text = format_number(value, digits, trailing_zeros=True)
