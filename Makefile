@@ -32,7 +32,8 @@ run: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 	@echo
 	@echo "Done. Results: results/<study>/metrics.parquet (all metrics), results/<study>/summary.json,"
-	@echo "results/<study>/figures/*.png; DVC recorded their versions in dvc.lock (commit it with your change)."
+	@echo "results/<study>/figures/*.png; DVC recorded their versions in dvc.lock, and baseline/ holds the"
+	@echo "git-tracked copy of the metrics and headline numbers (commit both with your change)."
 
 test: lint
 	$(BIN)/python -m pytest
