@@ -140,6 +140,28 @@ def test_mean_sd_and_interval_columns_are_combined_and_sort_by_value():
     assert shown["fit_seconds"][1].text == "2 s"
 
 
+def test_a_long_note_of_a_page_table_is_clipped_with_the_whole_text_on_hover(tmp_path):
+    from physbench.io import write_parquet
+    from physbench.report.page import TableSpec
+    from physbench.report.pages import spec_table
+
+    note = "diverged (clipped at +-1000 std); " * 5
+    write_parquet(tmp_path / "t.parquet", pd.DataFrame({"system": ["Lorenz", "Aizawa"], "vpt": [1.5, 2.0],
+                                                        "note": [note, "short"]}))
+    table = spec_table(TableSpec("t.parquet", "T", max_text=20), tmp_path / "t.parquet")
+    lorenz, aizawa = ([cell for cell in row.cells] for row in table.rows)
+    assert lorenz[2].text == note[:20] + "…" and lorenz[2].title == note
+    assert aizawa[2].text == "short" and aizawa[2].title is None
+    assert lorenz[0].text == "Lorenz" and lorenz[1].sort == 1.5
+    shown = html.TEMPLATES.get_template("blocks.html.j2").module.table(table)
+    assert f'title="{note}"' in shown and note not in shown.replace(f'title="{note}"', "")
+
+
+def test_the_chaos_table_puts_its_note_last():
+    spec = page_for("chaos").tables[0]
+    assert spec.columns[-1] == "note" and spec.max_text <= 60
+
+
 def test_metrics_summary_counts_failures_and_numbers_provenance(synthetic_results):
     metrics = read_metrics(synthetic_results / "supercon/metrics.parquet")
     table = metrics_summary(metrics)

@@ -25,6 +25,8 @@ class TableSpec:
     ``units`` maps a column (``rmse`` for the pair ``rmse_mean``/``rmse_std``, ``vpt`` for
     ``median_vpt``/``vpt_ci_low``/``vpt_ci_high``) to its physical unit; ``columns`` picks and orders
     the columns after those pairs are combined (None: all); ``sort`` gives the initial row order.
+    Text cells longer than ``max_text`` characters show their start, the whole text on hover, so that a
+    long note does not stretch every row of a wide table.
     """
 
     file: str
@@ -35,6 +37,7 @@ class TableSpec:
     sort: Sequence[str] = ()
     ascending: bool | Sequence[bool] = True
     max_rows: int = 300
+    max_text: int = 40
 
 
 @dataclass(frozen=True)

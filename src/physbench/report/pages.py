@@ -179,6 +179,8 @@ def spec_table(spec: TableSpec, path: Path) -> html.Table:
     shown = combine_uncertainties(frame.reset_index(drop=True), spec.units)
     if spec.columns is not None:
         shown = shown[[c for c in spec.columns if c in shown.columns]]
+    shown = pd.DataFrame({name: [html.clipped(v, spec.max_text) if isinstance(v, str) else v for v in column]
+                          for name, column in shown.items()}, index=shown.index)
     return html.table(shown, max_rows=spec.max_rows)
 
 
