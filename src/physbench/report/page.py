@@ -41,6 +41,16 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class Gallery:
+    """Small PNGs under ``results/<study>/<directory>``, one per item (a galaxy), shown as a grid that a
+    text box filters by the items' names (the file stems); each figure has the anchor ``<study>-<name>``."""
+
+    directory: str
+    title: str
+    caption_file: str = ""
+
+
+@dataclass(frozen=True)
 class Reference:
     """A published value a study's headline is read against: who found it under which protocol
     (``label``), the value in words with its unit (``value``), and where it was published (``citation``)."""
@@ -67,6 +77,7 @@ class StudyPage:
     ``headline_sentence`` turns summary.json into the sentence of the study's card on the overview
     (it must accept a summary with any key missing, e.g. that of a quick run; an empty sentence, or
     none, shows the highlights instead); ``references`` are the published values shown beside it.
+    ``gallery``: a searchable grid of one small figure per item, after the figures.
     """
 
     title: str
@@ -81,6 +92,7 @@ class StudyPage:
     units_are_replicates: bool = True
     headline_sentence: Callable[[Mapping], str] | None = None
     references: Sequence[Reference] = ()
+    gallery: Gallery | None = None
 
 
 def summary_value(summary: Mapping, dotted_key: str):
