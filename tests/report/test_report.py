@@ -140,6 +140,74 @@ def test_mean_sd_and_interval_columns_are_combined_and_sort_by_value():
     assert shown["fit_seconds"][1].text == "2 s"
 
 
+def test_a_long_note_of_a_page_table_is_clipped_with_the_whole_text_on_hover(tmp_path):
+    from physbench.io import write_parquet
+    from physbench.report.page import TableSpec
+    from physbench.report.pages import spec_table
+
+    note = "diverged (clipped at +-1000 std); " * 5
+    write_parquet(tmp_path / "t.parquet", pd.DataFrame({"system": ["Lorenz", "Aizawa"], "vpt": [1.5, 2.0],
+                                                        "note": [note, "short"]}))
+    table = spec_table(TableSpec("t.parquet", "T", max_text=20), tmp_path / "t.parquet")
+    lorenz, aizawa = ([cell for cell in row.cells] for row in table.rows)
+    assert lorenz[2].text == note[:20] + "…" and lorenz[2].title == note
+    assert aizawa[2].text == "short" and aizawa[2].title is None
+    assert lorenz[0].text == "Lorenz" and lorenz[1].sort == 1.5
+    shown = html.TEMPLATES.get_template("blocks.html.j2").module.table(table)
+    assert f'title="{note}"' in shown and note not in shown.replace(f'title="{note}"', "")
+
+
+def test_the_chaos_table_puts_its_note_last():
+    spec = page_for("chaos").tables[0]
+    assert spec.columns[-1] == "note" and spec.max_text <= 60
+
+
+def test_a_gallery_shows_one_anchored_figure_per_item_behind_a_filter(tmp_path):
+    from physbench.io import save_figure
+    from physbench.metrics import metrics_frame
+    from physbench.plotting import plt
+    from physbench.provenance import Provenance
+    from physbench.report.page import Gallery, StudyPage
+    from physbench.report.pages import study_page
+
+    names = ["UGC128", "NGC3198", "D512-2", "NGC300", "F563-V1"]
+    for name in names:
+        fig, ax = plt.subplots(figsize=(1, 1))
+        ax.set_title(name)
+        save_figure(fig, tmp_path / "figures/galaxies" / f"{name}.png", dpi=20)
+    page = StudyPage("t", gallery=Gallery("figures/galaxies", "Every galaxy", caption_file="t_galaxies"))
+    metrics = metrics_frame([{"study": "sparc", "dataset": "d", "setting": "x", "unit": "NGC300", "model": "nfw",
+                              "split": "none", "fold": 0, "metric": "chi2", "value": 1.0, "metric_unit": "1"}],
+                            Provenance("0.1.0", "c", "f" * 64, None))
+    body = study_page("sparc", page, tmp_path, metrics, {}, [], {"t_galaxies": "One ``figure`` per galaxy."})
+    assert body.count('<input type="search" class="gallery-filter"') == 1 and "5 of 5" in body
+    assert body.count("<figure id=") == 5 and body.count('<img src="data:image/png;base64,') == 5
+    ids = re.findall(r'<figure id="([^"]+)" data-name="([^"]+)"><a href="#\1">', body)
+    assert ids == [("sparc-D512-2", "d512-2"), ("sparc-F563-V1", "f563-v1"), ("sparc-NGC300", "ngc300"),
+                   ("sparc-NGC3198", "ngc3198"), ("sparc-UGC128", "ugc128")]  # NGC300 before NGC3198: by number
+    assert "One <code>figure</code> per galaxy." in body and "<h2>Every galaxy</h2>" in body
+
+
+def test_a_gallery_anchor_keeps_only_safe_characters():
+    from physbench.report.pages import anchor
+
+    assert anchor("sparc", "ESO079-G014") == "sparc-ESO079-G014"
+    assert anchor("sparc", "A b/c\"d") == "sparc-A-b-c-d"
+
+
+def test_a_page_stays_shown_when_the_link_names_an_element_in_it():
+    document = html.document("r", [("a", "A", "A", "x"), ("b", "B", "B", '<figure id="b-1"></figure>')])
+    assert ".page:has(:target){display:block}" in document
+    assert "body:has(#b:target,#b :target)" in document
+    assert 'querySelectorAll(".gallery-block")' in document  # the filter script is inline
+
+
+def test_the_sparc_page_has_a_gallery_and_no_grid_of_every_galaxy():
+    page = page_for("sparc")
+    assert page.gallery is not None and (REPO / f"workflow/report/{page.gallery.caption_file}.rst").exists()
+    assert "rotation_curves_all" not in page.figures
+
+
 def test_metrics_summary_counts_failures_and_numbers_provenance(synthetic_results):
     metrics = read_metrics(synthetic_results / "supercon/metrics.parquet")
     table = metrics_summary(metrics)

@@ -81,9 +81,9 @@ def test_summary_and_figures(results):
     properties = pd.read_parquet(results / "fit_properties.parquet")
     lcdm_halos = properties[properties["model"].isin(LCDM_MODELS)]
     assert lcdm_halos[["m200_msun", "log10_c200", "stellar_mass_msun", "baryon_fraction"]].notna().all().all()
-    for name in ("rotation_curves", "rotation_curves_all", "bic_preference", "reduced_chi2_cdf", "phi0",
-                 "lcdm_planes"):
+    for name in ("rotation_curves", "bic_preference", "reduced_chi2_cdf", "phi0", "lcdm_planes"):
         assert (results / "figures" / f"{name}.png").stat().st_size > 5000
+    assert {p.stem for p in (results / "figures/galaxies").glob("*.png")} == set(GALAXIES)
 
 
 def test_posteriors_of_every_fit(results):

@@ -43,6 +43,7 @@ def test_models_beat_the_mean_baseline(quick_run):
 def test_summary_and_figures(quick_run):
     summary = json.loads((quick_run / "results-quick/supercon/summary.json").read_text())
     assert summary["best_setting"] == "hamidieh/hamidieh25" and summary["best_model"] != "mean"
+    assert summary["n_materials_tested"] == 1500  # k-fold tests every material once
     for figure in ("parity", "rmse_by_model", "feature_importance"):
         png = (quick_run / f"results-quick/supercon/figures/{figure}.png").read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 10_000

@@ -124,7 +124,7 @@ rule sparc_figures:
         table=SPARC_TABLE,
     output:
         named=sparc_figure("rotation_curves", "rotation_curves"),
-        grid=sparc_figure("rotation_curves_all", "rotation_curves_all"),
+        gallery=directory(results_path(SPARC_GALLERY)),
         bic=sparc_figure("bic_preference", "bic_preference"),
         chi2=sparc_figure("reduced_chi2_cdf", "reduced_chi2_cdf"),
         phi0=sparc_figure("phi0", "phi0"),

@@ -6,9 +6,9 @@ SPARC = config["studies"]["sparc"]
 SPARC_RAW = f"data/raw/{SPARC['dataset']}"
 SPARC_TABLE = f"{SPARC_RAW}/SPARC_Lelli2016c.mrt"
 SPARC_TEMPLATES = results_path("sparc/darkexp_templates.parquet")
+SPARC_GALLERY = "sparc/figures/galaxies"  # one PNG per galaxy, shown as a gallery on the report's page
 SPARC_FIGURES = (
     "rotation_curves",
-    "rotation_curves_all",
     "bic_preference",
     "reduced_chi2_cdf",
     "phi0",
@@ -81,6 +81,7 @@ def sparc_targets():
         results_path("sparc/phi0.parquet"),
         results_path("sparc/fit_properties.parquet"),
         *[results_path(f"sparc/figures/{name}.png") for name in SPARC_FIGURES],
+        results_path(SPARC_GALLERY),
     ]
 
 

@@ -64,9 +64,13 @@ PAGE = StudyPage(
         TableSpec(
             "per_system.parquet",
             "Per system",
-            "Median over test origins per (setting, model, system).",
+            "Median over test origins per (setting, model, system); the note (hover for all of it) gives the "
+            "reasons of undefined or failed values.",
             units={"vpt": "Lyapunov times", "vpt_smape30": "Lyapunov times", "forecast_seconds": "s",
                    "fit_seconds": "s"},
+            columns=("setting", "model", "system", "vpt", "vpt_smape30", "smape", "wasserstein1", "spectral_hellinger",
+                     "lyapunov_max", "period", "horizon_lyapunov_times", "dimension", "n_channels", "fit_seconds",
+                     "forecast_seconds", "status", "note"),
             sort=("setting", "system", "vpt"),
             ascending=(True, True, False),
         ),

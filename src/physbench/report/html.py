@@ -135,9 +135,16 @@ class Cell:
         self.sort_key = None if sort is None or is_missing(sort) else str(sort)
 
 
+def clipped(text: str, length: int) -> Cell:
+    """A text cell showing the first ``length`` characters of ``text`` (then "…"), the whole of it on hover."""
+    if len(text) <= length:
+        return Cell(text, numeric=False)
+    return Cell(text[:length] + "…", numeric=False, title=text)
+
+
 def short_checksum(checksum: str, length: int = 12) -> Cell:
     """A checksum shown by its first ``length`` characters, the whole of it on hover."""
-    return Cell(checksum if len(checksum) <= length else checksum[:length] + "…", numeric=False, title=checksum)
+    return clipped(checksum, length)
 
 
 def cell(value) -> Cell:

@@ -25,6 +25,8 @@ class TableSpec:
     ``units`` maps a column (``rmse`` for the pair ``rmse_mean``/``rmse_std``, ``vpt`` for
     ``median_vpt``/``vpt_ci_low``/``vpt_ci_high``) to its physical unit; ``columns`` picks and orders
     the columns after those pairs are combined (None: all); ``sort`` gives the initial row order.
+    Text cells longer than ``max_text`` characters show their start, the whole text on hover, so that a
+    long note does not stretch every row of a wide table.
     """
 
     file: str
@@ -35,6 +37,17 @@ class TableSpec:
     sort: Sequence[str] = ()
     ascending: bool | Sequence[bool] = True
     max_rows: int = 300
+    max_text: int = 40
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """Small PNGs under ``results/<study>/<directory>``, one per item (a galaxy), shown as a grid that a
+    text box filters by the items' names (the file stems); each figure has the anchor ``<study>-<name>``."""
+
+    directory: str
+    title: str
+    caption_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,7 @@ class StudyPage:
     ``headline_sentence`` turns summary.json into the sentence of the study's card on the overview
     (it must accept a summary with any key missing, e.g. that of a quick run; an empty sentence, or
     none, shows the highlights instead); ``references`` are the published values shown beside it.
+    ``gallery``: a searchable grid of one small figure per item, after the figures.
     """
 
     title: str
@@ -78,6 +92,7 @@ class StudyPage:
     units_are_replicates: bool = True
     headline_sentence: Callable[[Mapping], str] | None = None
     references: Sequence[Reference] = ()
+    gallery: Gallery | None = None
 
 
 def summary_value(summary: Mapping, dotted_key: str):

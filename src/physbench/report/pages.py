@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,6 +180,8 @@ def spec_table(spec: TableSpec, path: Path) -> html.Table:
     shown = combine_uncertainties(frame.reset_index(drop=True), spec.units)
     if spec.columns is not None:
         shown = shown[[c for c in spec.columns if c in shown.columns]]
+    shown = pd.DataFrame({name: [html.clipped(v, spec.max_text) if isinstance(v, str) else v for v in column]
+                          for name, column in shown.items()}, index=shown.index)
     return html.table(shown, max_rows=spec.max_rows)
 
 
@@ -193,11 +196,37 @@ def caption_for(study: str, stem: str, page: StudyPage, captions: Mapping[str, s
     return captions.get(name) or page.captions.get(stem, "")
 
 
+def anchor(study: str, name: str) -> str:
+    """The element id of item ``name`` of a study's gallery: ``<study>-<name>``, any character other than
+    a letter, digit, ``-`` or ``_`` replaced by ``-``."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{study}-{name}")
+
+
+@dataclass(frozen=True)
+class GalleryItem:
+    """One figure of a gallery: its anchor id, its name (what the filter matches) and its ``data:`` URI."""
+
+    id: str
+    name: str
+    src: str
+
+
+def gallery_items(study: str, directory: Path) -> list[GalleryItem]:
+    """The PNGs under ``directory`` as gallery figures, sorted by name (digits by value)."""
+    paths = sorted(directory.glob("*.png"), key=lambda p: [int(t) if t.isdigit() else t.lower()
+                                                           for t in re.split(r"(\d+)", p.stem)])
+    return [GalleryItem(anchor(study, p.stem), p.stem, html.image_data_uri(p)) for p in paths]
+
+
 def study_page(study: str, page: StudyPage, study_dir: Path, metrics: pd.DataFrame, summary: dict,
                figures: Sequence[Path], captions: Mapping[str, str]) -> Markup:
     """The body of one study's page."""
     scalars, records = summary_tables(summary)
     paths = [(spec, study_dir / spec.file) for spec in page.tables]
+    gallery = None
+    if page.gallery is not None:
+        gallery = {"title": page.gallery.title, "items": gallery_items(study, study_dir / page.gallery.directory),
+                   "caption": html.caption_spans(captions.get(page.gallery.caption_file, ""))}
     return html.render(
         "study.html.j2", study=study, description=page.description,
         headline=html.key_values(highlights(summary, page)[:40]),
@@ -207,7 +236,8 @@ def study_page(study: str, page: StudyPage, study_dir: Path, metrics: pd.DataFra
         metric_filter=", ".join(f"{k} in {list(v)}" for k, v in page.metric_filter.items()),
         metrics=metrics_table(metrics, page), failures=missing_table(metrics, failed_values(metrics)),
         undefined=missing_table(metrics, undefined_values(metrics)),
-        provenance=html.table(provenance_ids(metrics), sortable=False), scalars=scalars, records=records)
+        provenance=html.table(provenance_ids(metrics), sortable=False), scalars=scalars, records=records,
+        gallery=gallery)
 
 
 def numeric_or_none(value):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from pathlib import Path
 
 import matplotlib.ticker
 import numpy as np
@@ -31,7 +32,8 @@ def colour(model: str, index: int) -> str:
 
 
 def _panel(ax, curves: dict[str, tuple[RotationCurveFit, pd.DataFrame]], galaxy: str, detail: bool) -> None:
-    """Data with error bars, each model's total curve, and the baryonic components of the best model.
+    """Data with error bars, each model's total curve, and (``detail``: with a legend) the baryonic
+    components of the best model; without ``detail``, a small panel without legend.
 
     Each model fits its own mass-to-light ratios, distance and inclination, so the gas, disk and
     bulge curves drawn (in detail panels) are those of the model with the lowest BIC, named in the legend.
@@ -51,35 +53,41 @@ def _panel(ax, curves: dict[str, tuple[RotationCurveFit, pd.DataFrame]], galaxy:
         smooth = fit.predict(radius)
         ax.plot(radius, smooth["vmodel_kms"], color=colour(model, i), lw=1.2 if detail else 0.7,
                 label=f"{model} ({fit.result_.reduced_chi2:.2f})" if detail else model)
-    ax.set_title(galaxy, fontsize=9 if detail else 5, pad=2)
+    ax.set_title(galaxy, fontsize=9, pad=2)
     if detail:
         ax.set_xlabel("R [kpc]")
         ax.set_ylabel("V [km/s]")
         ax.legend(fontsize=6, loc="best", title="model (chi2_nu)", title_fontsize=6)
     else:
-        ax.tick_params(labelsize=4, length=1.5, pad=1)
-        ax.grid(False)
+        ax.tick_params(labelsize=7, length=2, pad=1)
+        ax.set_xlabel("R [kpc]", fontsize=7, labelpad=1)
+        ax.set_ylabel("V [km/s]", fontsize=7, labelpad=1)
 
 
-def rotation_curves(fits: dict[str, dict[str, RotationCurveFit]], galaxies: list[str], path, detail: bool) -> None:
-    """Grid of rotation-curve panels: ``fits[galaxy][model]`` with adopted parameters."""
+def rotation_curves(fits: dict[str, dict[str, RotationCurveFit]], galaxies: list[str], path) -> None:
+    """Grid of rotation-curve panels with legends: ``fits[galaxy][model]`` with adopted parameters."""
     n = len(galaxies)
-    columns = min(3 if detail else 14, max(n, 1))
+    columns = min(3, max(n, 1))
     rows = max(math.ceil(n / columns), 1)
-    size = (4.2, 3.2) if detail else (1.35, 1.05)
-    fig, axes = plt.subplots(rows, columns, figsize=(size[0] * columns, size[1] * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     for ax, galaxy in zip(axes.flat, galaxies):
         curves = {model: (fit, fit.predict()) for model, fit in fits[galaxy].items()}
-        _panel(ax, curves, galaxy, detail)
-    if not detail and n:
-        handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8, frameon=False)
-        fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / rows), pad=0.3, h_pad=0.2, w_pad=0.2)
-    else:
-        fig.tight_layout()
-    save_figure(fig, path, dpi=110 if detail else 90)
+        _panel(ax, curves, galaxy, detail=True)
+    fig.tight_layout()
+    save_figure(fig, path, dpi=110)
+
+
+def galaxy_gallery(fits: dict[str, dict[str, RotationCurveFit]], directory, dpi: int = 70) -> None:
+    """One small PNG per galaxy, ``<directory>/<galaxy>.png`` (3 x 2.2 inches at ``dpi``): data and each
+    model's total curve, coloured as in the rotation-curve figure, for the report's galaxy gallery."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for galaxy, by_model in fits.items():
+        fig, ax = plt.subplots(figsize=(3, 2.2))
+        _panel(ax, {model: (fit, fit.predict()) for model, fit in by_model.items()}, galaxy, detail=False)
+        save_figure(fig, directory / f"{galaxy}.png", dpi=dpi)
 
 
 def bic_preference(table: pd.DataFrame, path) -> None:
@@ -217,15 +225,16 @@ def _adopted_fits(parameters: pd.DataFrame, data_dir, table: pd.DataFrame, setti
 
 def plot_study(metrics_parquet, parameters_parquet, table_parquet, phi0_parquet, properties_parquet,
                templates_parquet, data_dir, outputs: dict, *, params: dict) -> None:
-    """The study's figures (named-galaxy fits, all-galaxy grid, BIC preference, chi2 CDF, phi0, LambdaCDM planes)."""
+    """The study's figures (named-galaxy fits, one small figure per galaxy, BIC preference, chi2 CDF, phi0,
+    LambdaCDM planes)."""
     metrics, parameters = read_metrics_table(metrics_parquet), read_parquet(parameters_parquet)
     galaxy_table = load_galaxy_table(data_dir)
     templates = DarkexpTemplates(read_parquet(templates_parquet))
     setting = params["figures"].get("setting") or next(iter(params["settings"]))
     fits = _adopted_fits(parameters, data_dir, galaxy_table, setting, params, templates)
     named = [g for g in params["figures"].get("galaxies", []) if g in fits]
-    rotation_curves(fits, named or list(fits)[:6], outputs["named"], detail=True)
-    rotation_curves(fits, list(fits), outputs["grid"], detail=False)
+    rotation_curves(fits, named or list(fits)[:6], outputs["named"])
+    galaxy_gallery(fits, outputs["gallery"])
     bic_preference(read_parquet(table_parquet), outputs["bic"])
     reduced_chi2_cdf(fit_table(metrics), outputs["chi2"])
     phi0_distribution(read_parquet(phi0_parquet), outputs["phi0"], CORED_PHI0)

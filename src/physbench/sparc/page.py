@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from physbench.report.page import Reference, StudyPage, TableSpec, quantity, sentence, summary_value
+from physbench.report.page import Gallery, Reference, StudyPage, TableSpec, quantity, sentence, summary_value
 
 SETTING_NAMES = {"li2020": "flat halo priors", "lcdm": "ΛCDM halo priors"}
 
@@ -56,7 +56,8 @@ PAGE = StudyPage(
             sort=("sample", "setting", "median_reduced_chi2"),
         ),
     ),
-    figures=("rotation_curves", "reduced_chi2_cdf", "bic_preference", "phi0", "lcdm_planes", "rotation_curves_all"),
+    figures=("rotation_curves", "reduced_chi2_cdf", "bic_preference", "phi0", "lcdm_planes"),
+    gallery=Gallery("figures/galaxies", "Rotation curves of every galaxy", caption_file="sparc_galaxies"),
     metric_filter={"metric": ["reduced_chi2", "chi2", "bic", "converged", "at_bound", "fit_seconds",
                               "posterior_converged", "posterior_tau_max", "posterior_seconds"]},
     headline_keys=("n_galaxies", "settings"),

@@ -64,7 +64,7 @@ PAGE = StudyPage(
     metric_filter={"unit": ["all"]},
     units_are_replicates=False,  # units: all materials and each family; the folds are the replicates
     headline_keys=("best_model", "best_setting", "best_rmse_kelvin", "best_rmse_pooled_kelvin", "best_r2",
-                   "best_pearson_r2", "best_n_folds", "n_jobs", "n_materials_scored"),
+                   "best_pearson_r2", "best_n_folds", "n_jobs", "n_materials_tested", "largest_test_fold"),
     headline_sentence=headline_sentence,
     references=(HAMIDIEH_XGBOOST,),
 )

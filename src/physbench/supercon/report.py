@@ -38,7 +38,9 @@ def _best(board: pd.DataFrame) -> pd.Series:
     return pick.sort_values("rmse_mean").iloc[0]
 
 
-def headline(board: pd.DataFrame, metrics: pd.DataFrame) -> dict:
+def headline(board: pd.DataFrame, metrics: pd.DataFrame, predictions: pd.DataFrame) -> dict:
+    """Best model and scores. ``n_materials_tested``: distinct materials (rows of the material table) with
+    at least one test prediction in any cell; ``largest_test_fold``: most materials in one test fold."""
     best = _best(board)
     by_split = {
         f"{row.featuriser}/{row.split}/{row.model}": {"rmse_kelvin": round(row.rmse_mean, 4),
@@ -55,10 +57,20 @@ def headline(board: pd.DataFrame, metrics: pd.DataFrame) -> dict:
         "best_pearson_r2": round(float(best["pearson_r2_mean"]), 4),
         "best_n_folds": int(best["n_folds"]),
         "n_jobs": int(board.shape[0]),
-        "n_materials_scored": int(
+        "n_materials_tested": int(predictions["row"].nunique()),
+        "largest_test_fold": int(
             metrics.loc[(metrics["metric"] == "n_test") & (metrics["unit"] == "all"), "value"].max()),
         "scores": by_split,
     }
+
+
+def count_label(predictions: pd.DataFrame) -> str:
+    """How many test predictions, of how many distinct materials, over how many folds: a material is
+    predicted once per fold whose test set holds it, so repeated splits count it several times."""
+    n, materials, folds = len(predictions), predictions["row"].nunique(), predictions["fold"].nunique()
+    if n == materials:
+        return f"n = {n} predictions, one per material"
+    return f"n = {n} predictions of {materials} materials\nover {folds} folds ({n / materials:.1f} per material)"
 
 
 def plot_parity(predictions: pd.DataFrame, best: pd.Series, path) -> None:
@@ -68,13 +80,13 @@ def plot_parity(predictions: pd.DataFrame, best: pd.Series, path) -> None:
     for family, colour in (("cuprate", "tab:blue"), ("iron", "tab:red"), ("other", "tab:green")):
         part = sel[sel["family"] == family]
         ax.scatter(part["tc_true_kelvin"], part["tc_pred_kelvin"], s=3, alpha=0.25, color=colour,
-                   label=f"{family} (n={len(part)})", rasterized=True)
+                   label=f"{family} ({len(part)} predictions, {part['row'].nunique()} materials)", rasterized=True)
     top = float(max(sel["tc_true_kelvin"].max(), sel["tc_pred_kelvin"].max())) * 1.05
     ax.plot([0, top], [0, top], color="black", lw=1)
     ax.set(xlim=(0, top), ylim=(0, top), xlabel="observed $T_c$ (K)", ylabel="predicted $T_c$ (K)",
            title=f"{best['model']} on {best['featuriser']}/{best['split']}: RMSE {best['rmse_mean']:.2f} K, "
                  f"R² {best['r2_mean']:.3f}")
-    ax.legend(loc="upper left", markerscale=4)
+    ax.legend(loc="upper left", markerscale=4, title=count_label(sel), title_fontsize=8, fontsize=8)
     save_figure(fig, path)
 
 
@@ -132,8 +144,9 @@ def summarise(metrics_parquet, predictions_parquet, importances_parquet, *, summ
     metrics = read_metrics(metrics_parquet)
     board = leaderboard_table(metrics)
     best = _best(board)
-    plot_parity(read_parquet(predictions_parquet), best, parity_png)
+    predictions = read_parquet(predictions_parquet)
+    plot_parity(predictions, best, parity_png)
     plot_rmse(board, rmse_png, split_kinds)
     plot_importance(read_parquet(importances_parquet), best, importance_png)
     write_parquet(leaderboard_parquet, board)
-    write_json(summary_json, headline(board, metrics))
+    write_json(summary_json, headline(board, metrics, predictions))
