@@ -4,6 +4,7 @@ for one case per study, the remaining data cases on the SuperCon step itself."""
 
 import gzip
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -77,7 +78,7 @@ def test_yaml_syntax_error_in_config_yaml_names_file_and_line(tmp_path):
     config = project / "config.yaml"
     lines = config.read_text().splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines) if line.strip().startswith("max_rows:")) + 1
-    lines[number - 1] = lines[number - 1].replace("max_rows: null", "max_rows: [1500")
+    lines[number - 1] = re.sub(r"max_rows:.*", "max_rows: [1500", lines[number - 1])
     config.write_text("".join(lines))
     result = run_snakemake(project, "--dry-run", configfiles=(), check=False)
     output = result.stdout + result.stderr

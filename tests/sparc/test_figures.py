@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from physbench.provenance import sha256_file
 from physbench.sparc.figures import galaxy_gallery
 
 
@@ -22,9 +23,12 @@ class FlatCurve:
 
 def test_one_small_png_per_galaxy(tmp_path):
     fits = {name: {"nfw": FlatCurve(100.0, 3.0), "burkert": FlatCurve(110.0, 2.0)} for name in ("NGC3198", "DDO154")}
-    galaxy_gallery(fits, tmp_path / "galaxies", dpi=70)
+    galaxy_gallery(fits, tmp_path / "galaxies", tmp_path / "galaxies.tsv", dpi=70)
     pngs = sorted((tmp_path / "galaxies").glob("*.png"))
     assert [p.stem for p in pngs] == ["DDO154", "NGC3198"]
+    manifest = pd.read_csv(tmp_path / "galaxies.tsv", sep="\t").set_index("galaxy")
+    assert sorted(manifest.index) == ["DDO154", "NGC3198"]
+    assert all(manifest.loc[p.stem, "sha256"] == sha256_file(p) for p in pngs)
     for png in pngs:
         data = png.read_bytes()
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

@@ -125,6 +125,7 @@ rule sparc_figures:
     output:
         named=sparc_figure("rotation_curves", "rotation_curves"),
         gallery=directory(results_path(SPARC_GALLERY)),
+        gallery_manifest=results_path(SPARC_GALLERY_MANIFEST),
         bic=sparc_figure("bic_preference", "bic_preference"),
         chi2=sparc_figure("reduced_chi2_cdf", "reduced_chi2_cdf"),
         phi0=sparc_figure("phi0", "phi0"),

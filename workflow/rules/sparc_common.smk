@@ -7,6 +7,8 @@ SPARC_RAW = f"data/raw/{SPARC['dataset']}"
 SPARC_TABLE = f"{SPARC_RAW}/SPARC_Lelli2016c.mrt"
 SPARC_TEMPLATES = results_path("sparc/darkexp_templates.parquet")
 SPARC_GALLERY = "sparc/figures/galaxies"  # one PNG per galaxy, shown as a gallery on the report's page
+# Their list with sha256s: the target (a file, checksummed) through which the report depends on them.
+SPARC_GALLERY_MANIFEST = "sparc/figures/galaxies.tsv"
 SPARC_FIGURES = (
     "rotation_curves",
     "bic_preference",
@@ -81,7 +83,7 @@ def sparc_targets():
         results_path("sparc/phi0.parquet"),
         results_path("sparc/fit_properties.parquet"),
         *[results_path(f"sparc/figures/{name}.png") for name in SPARC_FIGURES],
-        results_path(SPARC_GALLERY),
+        results_path(SPARC_GALLERY_MANIFEST),
     ]
 
 

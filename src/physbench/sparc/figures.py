@@ -10,9 +10,10 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from physbench.io import read_parquet, save_figure
+from physbench.io import read_parquet, save_figure, write_bytes
 from physbench.metrics import read_metrics as read_metrics_table
 from physbench.plotting import plt
+from physbench.provenance import sha256_file
 from physbench.sparc import lcdm
 from physbench.sparc.darkexp import DarkexpTemplates
 from physbench.sparc.data import load_galaxy_table
@@ -79,15 +80,23 @@ def rotation_curves(fits: dict[str, dict[str, RotationCurveFit]], galaxies: list
     save_figure(fig, path, dpi=110)
 
 
-def galaxy_gallery(fits: dict[str, dict[str, RotationCurveFit]], directory, dpi: int = 70) -> None:
+def galaxy_gallery(fits: dict[str, dict[str, RotationCurveFit]], directory, manifest, dpi: int = 70) -> None:
     """One small PNG per galaxy, ``<directory>/<galaxy>.png`` (3 x 2.2 inches at ``dpi``): data and each
-    model's total curve, coloured as in the rotation-curve figure, for the report's galaxy gallery."""
+    model's total curve, coloured as in the rotation-curve figure, for the report's galaxy gallery.
+
+    ``manifest`` lists each PNG with its sha256: the report depends on that file, whose checksum
+    Snakemake compares, rather than on the directory, whose new mtime after a checkout would rerun it.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for galaxy, by_model in fits.items():
         fig, ax = plt.subplots(figsize=(3, 2.2))
         _panel(ax, {model: (fit, fit.predict()) for model, fit in by_model.items()}, galaxy, detail=False)
         save_figure(fig, directory / f"{galaxy}.png", dpi=dpi)
+    rows = [{"galaxy": galaxy, "file": f"{galaxy}.png", "sha256": sha256_file(directory / f"{galaxy}.png")}
+            for galaxy in fits]
+    write_bytes(manifest, pd.DataFrame(rows, columns=["galaxy", "file", "sha256"]).to_csv(sep="\t", index=False)
+                .encode())
 
 
 def bic_preference(table: pd.DataFrame, path) -> None:
@@ -234,7 +243,7 @@ def plot_study(metrics_parquet, parameters_parquet, table_parquet, phi0_parquet,
     fits = _adopted_fits(parameters, data_dir, galaxy_table, setting, params, templates)
     named = [g for g in params["figures"].get("galaxies", []) if g in fits]
     rotation_curves(fits, named or list(fits)[:6], outputs["named"])
-    galaxy_gallery(fits, outputs["gallery"])
+    galaxy_gallery(fits, outputs["gallery"], outputs["gallery_manifest"])
     bic_preference(read_parquet(table_parquet), outputs["bic"])
     reduced_chi2_cdf(fit_table(metrics), outputs["chi2"])
     phi0_distribution(read_parquet(phi0_parquet), outputs["phi0"], CORED_PHI0)
