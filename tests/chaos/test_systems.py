@@ -57,6 +57,16 @@ def _broken_lorenz():
     return model
 
 
+def persistence_metrics(trajectories, table) -> pd.DataFrame:
+    """The metrics rows of the persistence forecaster on ``table``'s systems (a small protocol)."""
+    protocol = {"train_points": 1000, "context_points": 100, "n_origins": 2, "origin_spacing_points": 50,
+                "horizons_periods": [1], "vpt_threshold": 0.5, "smape_vpt_threshold": 30,
+                "validation": {"fraction": 0.3, "n_origins": 2}}
+    rows, _ = run_forecaster(trajectories, table, {"forecaster": "persistence"},
+                             {"protocol": protocol, "panel_systems": []}, "persistence", "multivariate")
+    return pd.DataFrame(rows)
+
+
 def test_failed_integration_is_reported_with_reason_and_scored_as_failed():
     failed = chaos_systems.integrate_system(_broken_lorenz(), 100, INTEGRATION)
     assert failed.status == "failed" and failed.values is None
@@ -65,12 +75,7 @@ def test_failed_integration_is_reported_with_reason_and_scored_as_failed():
     trajectories, table = chaos_systems.tables([failed, ok], source="dysts")
     assert list(table["status"]) == ["failed", "ok"]
     table["horizon_points"] = [0, 100]
-    protocol = {"train_points": 1000, "context_points": 100, "n_origins": 2, "origin_spacing_points": 50,
-                "horizons_periods": [1], "vpt_threshold": 0.5, "smape_vpt_threshold": 30,
-                "validation": {"fraction": 0.3, "n_origins": 2}}
-    rows, _ = run_forecaster(trajectories, table, {"forecaster": "persistence"},
-                             {"protocol": protocol, "panel_systems": []}, "persistence", "multivariate")
-    frame = pd.DataFrame(rows)
+    frame = persistence_metrics(trajectories, table)
     lost = frame[frame["unit"] == "Lorenz"]
     assert len(lost) > 0 and lost["value"].isna().all()
     assert lost["note"].str.startswith("integration failed").all()
@@ -84,12 +89,7 @@ def test_windows_of_a_system_without_a_dominant_period_are_undefined_not_failed(
                                                source="dysts")
     table["horizon_points"] = [100]
     table["period"] = [np.nan]  # e.g. a user's trajectory file without one: a window "in periods" holds no point
-    protocol = {"train_points": 1000, "context_points": 100, "n_origins": 2, "origin_spacing_points": 50,
-                "horizons_periods": [1], "vpt_threshold": 0.5, "smape_vpt_threshold": 30,
-                "validation": {"fraction": 0.3, "n_origins": 2}}
-    rows, _ = run_forecaster(trajectories, table, {"forecaster": "persistence"},
-                             {"protocol": protocol, "panel_systems": []}, "persistence", "multivariate")
-    frame = pd.DataFrame(rows)
+    frame = persistence_metrics(trajectories, table)
     window = frame[frame["metric"].str.endswith("_1period")]
     assert len(window) == 8 and undefined_values(window).all()  # 4 scores x 2 origins
     assert window["note"].iloc[0] == "undefined: smape over an empty 1period window (no dominant period)"
