@@ -8,8 +8,9 @@ Per (study, dataset, setting, population, model, split, metric) the comparison p
 the replicates (units and folds) present on both sides, reports both means and their difference
 (B − A, in the metric's unit) and a Wilcoxon signed-rank test of the paired differences. It flags a
 group when ``|mean B − mean A| > threshold · |mean A| + abs_tol``, or when a replicate's value
-became missing (a failure) or came back; that is the whole rule. Keys present on one side only are
-listed separately.
+became missing or came back; that is the whole rule. A missing value is counted as failed, or as
+undefined when its note says it is undefined by construction (:func:`physbench.metrics.undefined_values`,
+e.g. a reduced χ² without degrees of freedom). Keys present on one side only are listed separately.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import pyarrow.parquet as pq
 from scipy.stats import wilcoxon
 
 from physbench.io import write_bytes, write_parquet
-from physbench.metrics import KEY_COLUMNS, MetricsSchemaError, validate_metrics
+from physbench.metrics import KEY_COLUMNS, UNDEFINED, MetricsSchemaError, validate_metrics
 from physbench.report import html
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ ALL_REPLICATES = "all"
 BASELINE_METRICS = "baseline/metrics.parquet"  # the full run's metrics, tracked by git
 DEFAULT_IGNORE = ("*_seconds",)  # timings differ between any two runs
 TABLE_COLUMNS = (*GROUP_COLUMNS, "metric_unit", "status", "flagged", "mean_a", "mean_b", "diff", "rel_diff",
-                 "max_abs_diff", "n_pairs", "n_changed", "n_failed_a", "n_failed_b", "n_failure_changes", "n_only_a",
-                 "n_only_b", "wilcoxon_statistic", "p_value", "significant")
+                 "max_abs_diff", "n_pairs", "n_changed", "n_failed_a", "n_failed_b", "n_undefined_a", "n_undefined_b",
+                 "n_failure_changes", "n_only_a", "n_only_b", "wilcoxon_statistic", "p_value", "significant")
 
 
 class CompareError(ValueError):
@@ -186,14 +187,16 @@ def compare_metrics(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = 0.01
     In the other studies units are replicates: paired over, with ``population`` :data:`ALL_REPLICATES`.
     The per-group table has ``mean_a``, ``mean_b``, ``diff`` (mean of paired B − A), ``rel_diff``
     (diff / |mean_a|), ``max_abs_diff``, ``n_pairs`` (finite on both sides), ``n_changed`` (pairs
-    beyond the tolerance: shown, not flagged), ``n_failed_a``/``n_failed_b`` and ``n_failure_changes`` (paired units
-    missing on exactly one side), ``n_only_a``/``n_only_b``, the Wilcoxon statistic and p-value, and
+    beyond the tolerance: shown, not flagged), ``n_failed_a``/``n_failed_b`` (missing values),
+    ``n_undefined_a``/``n_undefined_b`` (missing values undefined by construction, not failures),
+    ``n_failure_changes`` (paired units missing on exactly one side), ``n_only_a``/``n_only_b``, the
+    Wilcoxon statistic and p-value, and
     ``status``: changed, unchanged, ignored (metric names matching ``ignore``), only in A, only in B.
     """
     ignore = tuple(ignore)
     keys = list(KEY_COLUMNS)
-    merged = a[keys + ["value", "metric_unit"]].merge(
-        b[keys + ["value", "metric_unit"]], on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
+    merged = a[keys + ["value", "metric_unit", "note"]].merge(
+        b[keys + ["value", "metric_unit", "note"]], on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
     one_sided = merged[merged["_merge"] != "both"].copy()
     one_sided["side"] = one_sided["_merge"].map({"left_only": "A", "right_only": "B"}).astype(str)
     one_sided["value"] = one_sided["value_a"].where(one_sided["side"] == "A", one_sided["value_b"])
@@ -213,6 +216,8 @@ def _group_row(group_key, group: pd.DataFrame, threshold, abs_tol, alpha, ignore
     va, vb = both["value_a"].to_numpy(float), both["value_b"].to_numpy(float)
     finite = np.isfinite(va) & np.isfinite(vb)
     failure_changes = int((np.isfinite(va) != np.isfinite(vb)).sum())
+    undefined_a, undefined_b = (~np.isfinite(v) & both[note].fillna("").astype(str).str.startswith(UNDEFINED).to_numpy()
+                                for v, note in ((va, "note_a"), (vb, "note_b")))
     d = vb[finite] - va[finite]
     mean_a = float(va[finite].mean()) if finite.any() else math.nan
     mean_b = float(vb[finite].mean()) if finite.any() else math.nan
@@ -236,7 +241,9 @@ def _group_row(group_key, group: pd.DataFrame, threshold, abs_tol, alpha, ignore
         "rel_diff": diff / abs(mean_a) if d.size and mean_a != 0 else math.nan,
         "max_abs_diff": float(np.abs(d).max()) if d.size else math.nan,
         "n_pairs": int(finite.sum()), "n_changed": n_changed,
-        "n_failed_a": int((~np.isfinite(va)).sum()), "n_failed_b": int((~np.isfinite(vb)).sum()),
+        "n_failed_a": int((~np.isfinite(va) & ~undefined_a).sum()),
+        "n_failed_b": int((~np.isfinite(vb) & ~undefined_b).sum()),
+        "n_undefined_a": int(undefined_a.sum()), "n_undefined_b": int(undefined_b.sum()),
         "n_failure_changes": failure_changes,
         "n_only_a": int((group["_merge"] == "left_only").sum()),
         "n_only_b": int((group["_merge"] == "right_only").sum()),
@@ -300,7 +307,7 @@ def _name(row) -> str:
 def flag_rule(settings: dict) -> str:
     """The rule that flags a group, as :func:`compare_metrics` applies it."""
     return (f"|mean B − mean A| > {settings['threshold']:g} · |mean A| + {settings['abs_tol']:g}, "
-            "or a replicate failing on one side only")
+            "or a replicate missing (failed or undefined) on one side only")
 
 
 def terminal_summary(result: dict, limit: int = 40) -> str:
@@ -322,7 +329,7 @@ def terminal_summary(result: dict, limit: int = 40) -> str:
     for _, row in flagged.head(limit).iterrows():
         unit = "" if row["metric_unit"] in ("1", "count") else f" {row['metric_unit']}"
         rel = "" if html.is_missing(row["rel_diff"]) else f" ({row['rel_diff']:+.2%})"
-        failures = f", {row['n_failure_changes']} unit(s) failed/recovered" if row["n_failure_changes"] else ""
+        failures = f", {row['n_failure_changes']} unit(s) missing on one side" if row["n_failure_changes"] else ""
         lines.append(f"  CHANGED {_name(row)}: A {html.format_number(row['mean_a'])} -> B "
                      f"{html.format_number(row['mean_b'])}{unit}, diff {row['diff']:+.4g}{unit}{rel}, "
                      f"{row['n_changed']}/{row['n_pairs']} replicates moved, "
@@ -337,7 +344,8 @@ def comparison_page(a: Version, b: Version, table: pd.DataFrame, one_sided: pd.D
     """The comparison as an HTML page in the report's style."""
     counts = table["status"].value_counts()
     shown_columns = [*GROUP_COLUMNS, "metric_unit", "status", "mean_a", "mean_b", "diff", "rel_diff",
-                     "max_abs_diff", "n_pairs", "n_changed", "n_failure_changes", "n_only_a", "n_only_b", "p_value"]
+                     "max_abs_diff", "n_pairs", "n_changed", "n_failed_a", "n_failed_b", "n_undefined_a",
+                     "n_undefined_b", "n_failure_changes", "n_only_a", "n_only_b", "p_value"]
     summary = html.key_values([
         ("A", a.label), ("B", b.label), ("metric rows in A", len(a.metrics)), ("metric rows in B", len(b.metrics)),
         ("flagged when", flag_rule(settings)),

@@ -12,7 +12,7 @@ import pytest
 
 from physbench.cli import main
 from physbench.compare import CompareError, compare_metrics, read_directory, read_revision, run_compare, slug
-from physbench.metrics import metrics_frame, write_metrics
+from physbench.metrics import metrics_frame, undefined_note, write_metrics
 from physbench.provenance import Provenance
 from tests.conftest import DVC, run_tool
 
@@ -112,6 +112,20 @@ def test_one_sided_units_and_new_failures_are_listed_and_flagged():
     assert ridge_r2["diff"] == pytest.approx(0.0)
     mean_rmse = table[(table["model"] == "mean") & (table["metric"] == "rmse")].iloc[0]
     assert mean_rmse["n_only_a"] == 1 and mean_rmse["n_pairs"] == FOLDS - 1 and not mean_rmse["flagged"]
+
+
+def test_values_undefined_by_construction_are_not_failures():
+    a = study_metrics("toy")
+    undefined = (a["model"] == "mean") & (a["metric"] == "r2")
+    a.loc[undefined, ["value", "note"]] = [np.nan, undefined_note("constant prediction")]
+    b = a.copy()
+    b.loc[(b["model"] == "ridge") & (b["metric"] == "r2") & (b["fold"] == 2), "value"] = np.nan  # a real failure
+    table = compare_metrics(a, b)[0].set_index(["model", "metric"])
+    mean_r2, ridge_r2 = table.loc[("mean", "r2")], table.loc[("ridge", "r2")]
+    assert (mean_r2["n_undefined_a"], mean_r2["n_undefined_b"], mean_r2["n_failed_a"], mean_r2["n_failed_b"]) == (
+        FOLDS, FOLDS, 0, 0)
+    assert not mean_r2["flagged"]
+    assert (ridge_r2["n_failed_b"], ridge_r2["n_undefined_b"], ridge_r2["flagged"]) == (1, 0, True)
 
 
 def test_model_on_one_side_only_has_its_own_status():

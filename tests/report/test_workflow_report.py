@@ -71,7 +71,7 @@ def test_compare_of_two_quick_runs_flags_exactly_the_edited_model_with_the_repor
             assert getattr(row, side) == pytest.approx(board.loc[(row.setting, row.split, "ridge"), "rmse_mean"],
                                                        rel=1e-12)
     names = result["paths"]["html"].read_text()
-    assert "ridge" in names and "or a replicate failing on one side only" in names
+    assert "ridge" in names and "or a replicate missing (failed or undefined) on one side only" in names
 
 
 def test_report_of_one_study_plans_only_that_study(tmp_path):
