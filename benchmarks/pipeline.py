@@ -1,13 +1,14 @@
 """Where a finished run's time went, and how fast the same jobs would finish on more cores.
 
-Usage: python benchmarks/pipeline.py [--configfile FILE] [--cores 2,8,32,128] [--top 10]
+Usage: python benchmarks/pipeline.py [--configfile FILE] [--cores 2,8,32,128] [--top 10] [--make-run]
 
 Reads the DAG from ``snakemake --forceall --dry-run`` (with the given config files) and each job's
 benchmark file under results/benchmarks/ (written by the last run). Prints the total job wall time
 and CPU time, the elapsed time and average concurrency of that run, the critical path (the
 longest chain of dependent jobs) and the simulated makespan on each number of cores
 (:mod:`physbench.schedule`: list scheduling of the real jobs with their threads), plus the
-longest jobs. It also times ``snakemake -n`` on the finished run (the no-op check).
+longest jobs. It also times ``snakemake -n`` on the finished run (the no-op check) and, with
+``--make-run``, ``make run`` (which runs whatever is out of date: use it on a finished run only).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--configfile", action="append", default=[])
     parser.add_argument("--cores", default="2,8,32,128")
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--make-run", action="store_true", help="also time `make run` (no-op on a finished run)")
     args = parser.parse_args()
     configs = ["--configfile", *args.configfile] if args.configfile else []
     text, _ = snakemake("--forceall", "--dry-run", *configs)
@@ -57,6 +59,10 @@ def main() -> None:
         print(f"  {job.wall_s:7.1f} s wall {job.cpu_s:7.1f} s CPU  {job.threads} thread(s)  {job.benchmark}")
     _, seconds = snakemake("--dry-run", *configs)
     print(f"no-op check (snakemake -n on this run): {seconds:.1f} s")
+    if args.make_run:
+        start = time.perf_counter()
+        subprocess.run(["make", "run"], cwd=REPO, capture_output=True, check=True)
+        print(f"no-op make run (venv check, dvc repro): {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

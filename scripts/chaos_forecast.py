@@ -1,4 +1,4 @@
-"""Rule chaos_forecast: one forecaster in one observation setting over every system."""
+"""Rule chaos_forecast: one forecaster in one observation setting over one chunk of the systems."""
 
 from physbench import logs
 from physbench.chaos.study import forecast_job
@@ -13,4 +13,6 @@ forecast_job(
     snakemake.wildcards.setting,  # noqa: F821
     snakemake.output.metrics,  # noqa: F821
     snakemake.output.panels,  # noqa: F821
+    int(snakemake.wildcards.chunk),  # noqa: F821
+    snakemake.params.n_chunks,  # noqa: F821
 )

@@ -14,4 +14,6 @@ report_job(
     snakemake.output.summary,  # noqa: F821
     snakemake.output.per_system,  # noqa: F821
     {Path(p).stem: p for p in snakemake.output.figures},  # noqa: F821
+    snakemake.output.gallery,  # noqa: F821
+    snakemake.output.gallery_manifest,  # noqa: F821
 )

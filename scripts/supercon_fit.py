@@ -1,4 +1,4 @@
-"""Snakemake entry point: fit and score one model on every fold of one split scheme."""
+"""Snakemake entry point: fit and score one model on one chunk of the folds of one split scheme."""
 
 from physbench import logs
 from physbench.supercon.evaluate import fit_cell
@@ -16,4 +16,5 @@ fit_cell(
     model_name=snakemake.wildcards.model,
     params=dict(snakemake.params.items()),
     threads=snakemake.threads,
+    chunk=int(snakemake.wildcards.chunk),
 )

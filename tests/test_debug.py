@@ -60,7 +60,7 @@ def test_inputs_that_snakemake_would_rebuild_are_named(workdir):
 
 
 def test_missing_input_is_named_with_the_command_that_builds_it(workdir, capsys):
-    target = "results-quick/supercon/runs/hamidieh/kfold5/xgboost/metrics.parquet"
+    target = "results-quick/supercon/runs/hamidieh/kfold5/xgboost/chunk0/metrics.parquet"
     assert cli.main(["debug", target, "--configfile", str(workdir / QUICK_CONFIG), "-d", str(workdir)]) == 2
     error = capsys.readouterr().err
     assert "input results-quick/supercon/features/hamidieh.parquet does not exist" in error

@@ -1,8 +1,13 @@
-"""Matplotlib set-up shared by every study's figures (headless backend, one style)."""
+"""Matplotlib set-up shared by every study's figures (headless backend, one style), and the galleries
+of one small figure per item (galaxy, system) that the report shows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 
@@ -19,4 +24,23 @@ plt.rcParams.update(
     }
 )
 
-__all__ = ["plt"]
+__all__ = ["plt", "save_gallery"]
+
+
+def save_gallery(figures: Iterable, directory, manifest, item: str, dpi: int = 70) -> None:
+    """Save ``(name, figure)`` pairs as ``<directory>/<name>.png`` and list them in ``manifest`` (TSV:
+    ``<item>``, file, sha256).
+
+    The report depends on the manifest, whose checksum Snakemake compares, rather than on the
+    directory, whose new mtime after a checkout or in a fresh clone would rerun it.
+    """
+    from physbench.io import save_figure, write_bytes
+    from physbench.provenance import sha256_file
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name, fig in figures:
+        save_figure(fig, directory / f"{name}.png", dpi=dpi)
+        rows.append({item: name, "file": f"{name}.png", "sha256": sha256_file(directory / f"{name}.png")})
+    write_bytes(manifest, pd.DataFrame(rows, columns=[item, "file", "sha256"]).to_csv(sep="\t", index=False).encode())

@@ -4,11 +4,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
 from physbench.io import read_parquet
 from physbench.metrics import read_metrics
+from physbench.provenance import sha256_file
 
 pytestmark = pytest.mark.workflow  # runs Snakemake, git or DVC: not in the fast tier
 
@@ -57,3 +59,8 @@ def test_lorenz_ordering_and_report(quick_run):
     assert len(table) == 3 * len(summary["ranking"]["multivariate"]) * len(summary["ranking"])
     for name in ("ranking", "vpt_vs_lyapunov", "forecast_panels"):
         assert (quick_run / f"results-quick/chaos/figures/{name}.png").stat().st_size > 10_000
+    # The report's gallery: one figure per system, listed with its checksum.
+    gallery = pd.read_csv(quick_run / "results-quick/chaos/figures/systems.tsv", sep="\t")
+    assert sorted(gallery["system"]) == sorted(summary["median_vpt_by_system"])
+    for row in gallery.itertuples():
+        assert sha256_file(quick_run / "results-quick/chaos/figures/systems" / row.file) == row.sha256

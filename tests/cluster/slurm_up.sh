@@ -9,7 +9,8 @@
 # slurmctld and slurmd, and waits until the node is idle.
 #
 # STATE_DIR/pids lists "name pid" for every daemon this script started (and only those: a daemon
-# that was already running is left alone and not listed); stop them with `kill <pid>`.
+# that was already running is left alone and not listed); stop them with `kill <pid>`, then remove
+# the slurm.conf this script wrote (its first line is the marker below), as tests/cluster/test_slurm.py does.
 # Exit status 0: the cluster answers. 3: it cannot be started here; the reason is on stderr.
 set -euo pipefail
 

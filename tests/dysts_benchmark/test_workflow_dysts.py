@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from physbench.dysts_benchmark.data import read_series
@@ -19,7 +20,11 @@ def test_the_15_point_variant_generates_its_files_and_runs_with_the_same_setting
     assert set(test) == {"Lorenz", "Rossler", "MackeyGlass"} and {len(v) for v in test.values()} == {180}
     summary = json.loads((project / "results-dysts15/dysts_benchmark/summary.json").read_text())
     assert summary["baseline"] is None and summary["n_systems"] == 3 and summary["best_median_smape"] < 200
-    log = (project / "logs-dysts15/dysts_benchmark/forecast_esn.log").read_text()
-    assert "esn 3/3" in log
-    rows = read_parquet(project / "results-dysts15/dysts_benchmark/rows/esn.parquet")
+    # The quick configuration splits the systems into 2 chunks, one job each: 2 systems, then 1.
+    for chunk, count in ((0, 2), (1, 1)):
+        log = (project / f"logs-dysts15/dysts_benchmark/forecast_esn_{chunk}.log").read_text()
+        assert f"esn {count}/{count}" in log
+    chunks = sorted((project / "results-dysts15/dysts_benchmark/rows/esn").glob("chunk*.parquet"))
+    rows = pd.concat([read_parquet(p) for p in chunks])
+    assert sorted(rows["system"]) == sorted(test)
     assert {json.loads(p)["washout"] for p in rows["params"] if "washout" in p} == {15}  # 1 period at 15 points

@@ -30,7 +30,7 @@ def incomplete_outputs(run: Path) -> list[str]:
 
 def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_path):
     run = clone_run(quick_run, tmp_path / "run")
-    cells = [run / "results-quick/supercon/runs" / f / s / m for f, s, m in KILLED_CELLS]
+    cells = [run / "results-quick/supercon/runs" / f / s / m / "chunk0" for f, s, m in KILLED_CELLS]
     started = time.time()
     forced = [str((cell / "metrics.parquet").relative_to(run)) for cell in cells]
     with open(tmp_path / "killed.log", "w") as log:
@@ -72,8 +72,9 @@ def test_sigkill_mid_study_then_resume_gives_the_same_metrics(quick_run, tmp_pat
 def test_forced_reruns_reproduce_each_studys_metrics(quick_run, tmp_path):
     """Determinism: one job per study rerun from scratch writes the same numbers as the quick run."""
     run = clone_run(quick_run, tmp_path / "run")
-    patterns = ("results-quick/supercon/runs/hamidieh/hamidieh25/random_forest/metrics.parquet",
-                "results-quick/chaos/metrics/*/esn.parquet", "results-quick/sparc/fits/*/nfw/chunk0/metrics.parquet")
+    patterns = ("results-quick/supercon/runs/hamidieh/hamidieh25/random_forest/chunk0/metrics.parquet",
+                "results-quick/chaos/metrics/*/esn/chunk0.parquet",
+                "results-quick/sparc/fits/*/nfw/chunk0/metrics.parquet")
     jobs = [str(sorted(run.glob(pattern))[0].relative_to(run)) for pattern in patterns]
     for job in jobs:
         (run / job).unlink()

@@ -48,14 +48,14 @@ def with_extra_config(tmp_path, settings) -> tuple[str, Path]:
 
 def test_one_target_runs_only_the_jobs_it_needs(tmp_path):
     project = copy_project(tmp_path / "fresh")
-    cell = "results-quick/supercon/runs/hamidieh/kfold5/linear/metrics.parquet"
+    cell = "results-quick/supercon/runs/hamidieh/kfold5/linear/chunk0/metrics.parquet"
     jobs = work_jobs(planned_jobs(project, cell))
     assert sorted(jobs, key=str) == sorted([
         ("pull_supercon", {}),
         ("supercon_materials", {}),
         ("supercon_features", {"featuriser": "hamidieh"}),
         ("supercon_split", {"scheme": "kfold5"}),
-        ("supercon_fit", {"featuriser": "hamidieh", "scheme": "kfold5", "model": "linear"}),
+        ("supercon_fit", {"featuriser": "hamidieh", "scheme": "kfold5", "model": "linear", "chunk": "0"}),
     ], key=str)
     # One study's target builds that study only.
     study = work_jobs(planned_jobs(project, "supercon"))
@@ -210,8 +210,8 @@ def test_a_deleted_cell_output_is_rebuilt_by_its_job_alone(quick_run, tmp_path):
     """A missing intermediate file whose consumers are up to date is not rebuilt by the default target;
     asking for it reruns that one job (and nothing upstream)."""
     run = clone_run(quick_run, tmp_path / "run")
-    cell = "results-quick/supercon/runs/hamidieh/kfold5/linear/predictions.parquet"
+    cell = "results-quick/supercon/runs/hamidieh/kfold5/linear/chunk0/predictions.parquet"
     (run / cell).unlink()
     assert work_jobs(planned_jobs(run)) == []
     assert work_jobs(planned_jobs(run, cell)) == [
-        ("supercon_fit", {"featuriser": "hamidieh", "scheme": "kfold5", "model": "linear"})]
+        ("supercon_fit", {"featuriser": "hamidieh", "scheme": "kfold5", "model": "linear", "chunk": "0"})]

@@ -163,11 +163,11 @@ def test_the_chaos_table_puts_its_note_last():
 
 
 def test_a_gallery_shows_one_anchored_figure_per_item_behind_a_filter(tmp_path):
-    from physbench.io import save_figure
+    from physbench.io import save_figure, write_parquet
     from physbench.metrics import metrics_frame
     from physbench.plotting import plt
     from physbench.provenance import Provenance
-    from physbench.report.page import Gallery, StudyPage
+    from physbench.report.page import Gallery, StudyPage, TableSpec
     from physbench.report.pages import study_page
 
     names = ["UGC128", "NGC3198", "D512-2", "NGC300", "F563-V1"]
@@ -175,7 +175,10 @@ def test_a_gallery_shows_one_anchored_figure_per_item_behind_a_filter(tmp_path):
         fig, ax = plt.subplots(figsize=(1, 1))
         ax.set_title(name)
         save_figure(fig, tmp_path / "figures/galaxies" / f"{name}.png", dpi=20)
-    page = StudyPage("t", gallery=Gallery("figures/galaxies", "Every galaxy", caption_file="t_galaxies"))
+    write_parquet(tmp_path / "fits.parquet", pd.DataFrame({"galaxy": ["NGC300", "NGC0000"], "chi2": [1.0, 2.0]}))
+    page = StudyPage("t", tables=(TableSpec("fits.parquet", "Fits"),),
+                     gallery=Gallery("figures/galaxies", "Every galaxy", caption_file="t_galaxies",
+                                     item_column="galaxy"))
     metrics = metrics_frame([{"study": "sparc", "dataset": "d", "setting": "x", "unit": "NGC300", "model": "nfw",
                               "split": "none", "fold": 0, "metric": "chi2", "value": 1.0, "metric_unit": "1"}],
                             Provenance("0.1.0", "c", "f" * 64, None))
@@ -186,6 +189,8 @@ def test_a_gallery_shows_one_anchored_figure_per_item_behind_a_filter(tmp_path):
     assert ids == [("sparc-D512-2", "d512-2"), ("sparc-F563-V1", "f563-v1"), ("sparc-NGC300", "ngc300"),
                    ("sparc-NGC3198", "ngc3198"), ("sparc-UGC128", "ugc128")]  # NGC300 before NGC3198: by number
     assert "One <code>figure</code> per galaxy." in body and "<h2>Every galaxy</h2>" in body
+    # The table's galaxies link to their figures; a name without a figure stays plain text.
+    assert '<a href="#sparc-NGC300">NGC300</a>' in body and "NGC0000</a>" not in body and "NGC0000" in body
 
 
 def test_a_gallery_anchor_keeps_only_safe_characters():
@@ -206,6 +211,12 @@ def test_the_sparc_page_has_a_gallery_and_no_grid_of_every_galaxy():
     page = page_for("sparc")
     assert page.gallery is not None and (REPO / f"workflow/report/{page.gallery.caption_file}.rst").exists()
     assert "rotation_curves_all" not in page.figures
+
+
+def test_the_chaos_page_links_its_systems_to_their_gallery():
+    page = page_for("chaos")
+    assert page.gallery is not None and (REPO / f"workflow/report/{page.gallery.caption_file}.rst").exists()
+    assert page.gallery.item_column in page.tables[0].columns
 
 
 def test_metrics_summary_counts_failures_and_numbers_provenance(synthetic_results):

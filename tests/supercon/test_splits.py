@@ -74,3 +74,41 @@ def test_composition_key_is_scale_and_order_invariant():
 def test_families_priority():
     frame = pd.DataFrame({"Cu": [1, 1, 0, 0], "O": [4, 0, 1, 0], "Fe": [1, 1, 1, 0]})
     assert families(frame).tolist() == ["cuprate", "iron", "iron", "other"]
+
+
+def test_fit_jobs_on_chunks_of_the_folds_write_what_one_job_on_every_fold_writes(materials):
+    from physbench.provenance import Provenance
+    from physbench.supercon.evaluate import evaluate_cell
+
+    rng = np.random.default_rng(3)
+    features = pd.DataFrame(rng.normal(size=(len(materials), 4)), columns=list("abcd"))
+    frame = materials.assign(critical_temp=features["a"] * 3 + rng.normal(size=len(materials)))
+    split = make_split(SPECS["repeated_random"], materials)
+    spec = {"estimator": "ridge", "standardise": True, "params": {"alpha": 1.0}}
+
+    def run(chunk, n_chunks):
+        return evaluate_cell(features, frame, split, model_name="ridge", model_spec=spec, featuriser="f",
+                             scheme="r", dataset="d", seed=0, n_jobs=1, provenance=Provenance("0", "c", "0" * 64, None),
+                             chunk=chunk, n_chunks=n_chunks)
+
+    whole = run(0, 1)
+    chunks = [run(chunk, 3) for chunk in range(3)]
+    assert [sorted(set(c[0]["fold"])) for c in chunks] == [[0], [1, 2], [3]]  # 4 folds in 3 chunks
+    for i in range(3):  # metrics (timings aside: they differ between any two fits), predictions, importances
+        merged, reference = pd.concat([c[i] for c in chunks], ignore_index=True), whole[i]
+        if i == 0:
+            merged, reference = (m[~m["metric"].str.endswith("_seconds")].reset_index(drop=True)
+                                 for m in (merged, reference))
+        pd.testing.assert_frame_equal(merged, reference)
+
+
+def test_more_chunks_than_folds_is_a_config_error():
+    from physbench.supercon.checks import check_config
+    from physbench.workflow import ConfigError
+
+    settings = {"models": {"ridge": {"estimator": "ridge"}}, "featurisers": ["hamidieh"],
+                "grid": {"hamidieh": {"r": ["ridge"]}}, "splits": {"r": {**SPECS["repeated_random"], "n_chunks": 5}}}
+    with pytest.raises(ConfigError, match=r"studies.supercon.splits.r.n_chunks: 5 chunks of at most 4 folds"):
+        check_config(settings, {})
+    settings["splits"]["r"]["n_chunks"] = 4
+    check_config(settings, {})

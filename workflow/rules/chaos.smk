@@ -1,5 +1,6 @@
 # Study 3: forecasters on the chaotic flows of dysts, scored in Lyapunov times and sMAPE.
-# Integration runs once (trajectory cache); one forecast job per (setting, forecaster) loops over systems.
+# Integration runs once (trajectory cache); one forecast job per (setting, forecaster, chunk of the
+# systems) loops over its systems.
 # Forecasters are plug-ins (physbench.chaos.forecasters): threads, cost and code come from their class.
 
 
@@ -38,15 +39,16 @@ rule chaos_forecast:
         trajectories=results_path("chaos/trajectories.parquet"),
         systems=results_path("chaos/systems.parquet"),
     output:
-        metrics=results_path("chaos/metrics/{setting}/{model}.parquet"),
-        panels=results_path("chaos/forecasts/{setting}/{model}.parquet"),
+        metrics=results_path("chaos/metrics/{setting}/{model}/chunk{chunk}.parquet"),
+        panels=results_path("chaos/forecasts/{setting}/{model}/chunk{chunk}.parquet"),
     log:
-        logs_path("chaos/forecast_{setting}_{model}.log"),
+        logs_path("chaos/forecast_{setting}_{model}_{chunk}.log"),
     benchmark:
-        results_path("benchmarks/chaos/forecast_{setting}_{model}.tsv")
+        results_path("benchmarks/chaos/forecast_{setting}_{model}_{chunk}.tsv")
     wildcard_constraints:
         setting="multivariate|univariate",
         model="[A-Za-z0-9_]+",
+        chunk="[0-9]+",
     priority: chaos_forecast_priority
     conda:
         conda_env("chaos")
@@ -54,6 +56,7 @@ rule chaos_forecast:
     params:
         spec=config_lookup("studies/chaos/forecasters/{model}"),
         settings=chaos_config("source", "json_file", "protocol", "panel_systems"),
+        n_chunks=CHAOS["n_chunks"],
         code=script_code("chaos_forecast"),
         model_code=chaos_forecaster_code,
     script:
@@ -86,6 +89,8 @@ rule chaos_report:
         summary=results_path("chaos/summary.json"),
         per_system=results_path("chaos/per_system.parquet"),
         figures=[results_path(f"chaos/figures/{name}.png") for name in CHAOS_FIGURES],
+        gallery=directory(results_path(CHAOS_GALLERY)),
+        gallery_manifest=results_path(CHAOS_GALLERY_MANIFEST),
     log:
         logs_path("chaos/report.log"),
     benchmark:

@@ -4,6 +4,9 @@ from physbench.chaos.forecasters import REGISTRY as CHAOS_FORECASTERS
 
 CHAOS = config["studies"]["chaos"]
 CHAOS_FIGURES = ("ranking", "vpt_vs_lyapunov", "forecast_panels")
+CHAOS_GALLERY = "chaos/figures/systems"  # one PNG per system, shown as a gallery on the report's page
+# Their list with sha256s: the target (a file, checksummed) through which the report depends on them.
+CHAOS_GALLERY_MANIFEST = "chaos/figures/systems.tsv"
 
 
 def chaos_config(*keys):
@@ -41,10 +44,12 @@ def chaos_forecaster_code(wildcards):
 
 
 def chaos_job_outputs(kind):
+    """Every (setting, forecaster)'s files of ``kind`` (metrics, forecasts): one per chunk of the systems."""
     return expand(
-        results_path(f"chaos/{kind}/{{setting}}/{{model}}.parquet"),
+        results_path(f"chaos/{kind}/{{setting}}/{{model}}/chunk{{chunk}}.parquet"),
         setting=CHAOS["settings"],
         model=list(CHAOS["forecasters"]),
+        chunk=range(CHAOS["n_chunks"]),
     )
 
 
@@ -54,6 +59,7 @@ def chaos_targets():
         results_path("chaos/summary.json"),
         results_path("chaos/per_system.parquet"),
         *[results_path(f"chaos/figures/{name}.png") for name in CHAOS_FIGURES],
+        results_path(CHAOS_GALLERY_MANIFEST),
     ]
 
 

@@ -17,20 +17,22 @@ rule dysts_benchmark_forecast:
         train=DYSTS["train_file"],
         test=DYSTS["test_file"],
     output:
-        rows=results_path("dysts_benchmark/rows/{model}.parquet"),
-        metrics=results_path("dysts_benchmark/metrics/{model}.parquet"),
+        rows=results_path("dysts_benchmark/rows/{model}/chunk{chunk}.parquet"),
+        metrics=results_path("dysts_benchmark/metrics/{model}/chunk{chunk}.parquet"),
     log:
-        logs_path("dysts_benchmark/forecast_{model}.log"),
+        logs_path("dysts_benchmark/forecast_{model}_{chunk}.log"),
     benchmark:
-        results_path("benchmarks/dysts_benchmark/forecast_{model}.tsv")
+        results_path("benchmarks/dysts_benchmark/forecast_{model}_{chunk}.tsv")
     wildcard_constraints:
         model="[A-Za-z0-9_]+",
+        chunk="[0-9]+",
     priority: dysts_priority
     conda:
         conda_env("chaos")
     params:
         spec=config_lookup("studies/dysts_benchmark/forecasters/{model}"),
         settings=dysts_settings(),
+        n_chunks=DYSTS["n_chunks"],
         code=script_code("dysts_benchmark_forecast"),
         model_code=dysts_forecaster_code,
     script:

@@ -37,9 +37,11 @@ def dysts_forecaster_code(wildcards):
 
 
 def dysts_job_outputs(kind):
+    """Every forecaster's files of ``kind`` (rows, metrics): one per chunk of the systems."""
     return [
-        results_path(f"dysts_benchmark/{kind}/{model}.parquet")
+        results_path(f"dysts_benchmark/{kind}/{model}/chunk{chunk}.parquet")
         for model in DYSTS["forecasters"]
+        for chunk in range(DYSTS["n_chunks"])
     ]
 
 

@@ -76,22 +76,25 @@ rule supercon_fit:
         split=results_path("supercon/splits/{scheme}.parquet"),
     output:
         metrics=results_path(
-            "supercon/runs/{featuriser}/{scheme}/{model}/metrics.parquet"
+            "supercon/runs/{featuriser}/{scheme}/{model}/chunk{chunk}/metrics.parquet"
         ),
         predictions=results_path(
-            "supercon/runs/{featuriser}/{scheme}/{model}/predictions.parquet"
+            "supercon/runs/{featuriser}/{scheme}/{model}/chunk{chunk}/predictions.parquet"
         ),
         importances=results_path(
-            "supercon/runs/{featuriser}/{scheme}/{model}/importances.parquet"
+            "supercon/runs/{featuriser}/{scheme}/{model}/chunk{chunk}/importances.parquet"
         ),
     log:
-        logs_path("supercon/fit/{featuriser}_{scheme}_{model}.log"),
+        logs_path("supercon/fit/{featuriser}_{scheme}_{model}_{chunk}.log"),
     benchmark:
-        results_path("benchmarks/supercon/fit/{featuriser}_{scheme}_{model}.tsv")
+        results_path(
+            "benchmarks/supercon/fit/{featuriser}_{scheme}_{model}_{chunk}.tsv"
+        )
     wildcard_constraints:
         featuriser=SUPERCON_NAME,
         scheme=SUPERCON_NAME,
         model=SUPERCON_NAME,
+        chunk="[0-9]+",
     priority: supercon_fit_priority
     conda:
         conda_env("supercon")

@@ -18,9 +18,11 @@ def supercon_cells():
 
 
 def supercon_cell_outputs(kind):
+    """Every cell's files of ``kind``: one per chunk of its scheme's folds."""
     return [
-        results_path(f"supercon/runs/{f}/{s}/{m}/{kind}.parquet")
+        results_path(f"supercon/runs/{f}/{s}/{m}/chunk{c}/{kind}.parquet")
         for f, s, m in supercon_cells()
+        for c in range(SUPERCON["splits"][s].get("n_chunks", 1))
     ]
 
 

@@ -51,30 +51,52 @@ def vpt_lyapunov_figure(per_system: pd.DataFrame, models: list[str]):
     return fig
 
 
+def _forecast_panel(ax, rows: pd.DataFrame, models: list[str], title: str, small: bool = False) -> None:
+    """One system's first-channel truth (black) and the forecasts of ``models`` (rows of one setting)
+    on ``ax``, the y range set by the truth; an empty frame leaves the axes off."""
+    ax.set_title(title, fontsize=8 if small else None, parse_math=False)  # names shown literally, not as TeX
+    if rows.empty:
+        ax.set_axis_off()
+        return
+    truth = rows[rows["model"] == rows["model"].iloc[0]]
+    ax.plot(truth["lyapunov_time"], truth["truth"], color="black", lw=1.2 if small else 1.5, label="truth")
+    for model in models:
+        forecast = rows[rows["model"] == model]
+        if len(forecast):
+            ax.plot(forecast["lyapunov_time"], forecast["forecast"], lw=0.8 if small else 0.9, label=model)
+    low, high = truth["truth"].min(), truth["truth"].max()
+    pad = 0.3 * (high - low + 1e-12)
+    ax.set_ylim(low - pad, high + pad)
+    ax.set_xlabel("Lyapunov times" if small else "time (Lyapunov times)", fontsize=7 if small else None)
+    if small:
+        ax.tick_params(labelsize=6)
+
+
 def panels_figure(panels: pd.DataFrame, systems: list[str], models: list[str]):
     """First-channel forecast vs truth from the first test origin, rows = systems, columns = settings."""
     settings = sorted(panels["setting"].unique()) if len(panels) else ["multivariate"]
     systems = [s for s in systems if s in set(panels["system"])] or systems[:1]
     fig, axes = plt.subplots(len(systems), len(settings), figsize=(6 * len(settings), 2.8 * len(systems)),
                              squeeze=False)
+    first = panels[panels["channel"] == 0]
     for i, system in enumerate(systems):
         for j, setting in enumerate(settings):
-            ax = axes[i, j]
-            rows = panels[(panels["system"] == system) & (panels["setting"] == setting) & (panels["channel"] == 0)]
-            if rows.empty:
-                ax.set_axis_off()
-                continue
-            truth = rows[rows["model"] == rows["model"].iloc[0]]
-            ax.plot(truth["lyapunov_time"], truth["truth"], color="black", lw=1.5, label="truth")
-            for model in models:
-                m = rows[rows["model"] == model]
-                if len(m):
-                    ax.plot(m["lyapunov_time"], m["forecast"], lw=0.9, label=model)
-            low, high = np.percentile(truth["truth"], [0, 100])
-            pad = 0.3 * (high - low + 1e-12)
-            ax.set_ylim(low - pad, high + pad)
-            ax.set_title(f"{system}, {setting}, x0", parse_math=False)  # names shown literally, not as TeX
-            ax.set_xlabel("time (Lyapunov times)")
+            rows = first[(first["system"] == system) & (first["setting"] == setting)]
+            _forecast_panel(axes[i, j], rows, models, f"{system}, {setting}, x0")
     axes[0, -1].legend(fontsize=7, loc="upper right")
     fig.tight_layout()
     return fig
+
+
+def system_figures(panels: pd.DataFrame, models: list[str]):
+    """One small figure per system: the first channel's forecast of each of ``models`` from the first test
+    origin against the truth, one panel per observation setting; yields (system, figure)."""
+    first = panels[panels["channel"] == 0]
+    settings = sorted(first["setting"].unique())
+    for system, rows in first.groupby("system", sort=True):
+        fig, axes = plt.subplots(1, len(settings), figsize=(3.2 * len(settings), 2.3), squeeze=False)
+        for ax, setting in zip(axes[0], settings):
+            _forecast_panel(ax, rows[rows["setting"] == setting], models, f"{system}, {setting}", small=True)
+        axes[0, -1].legend(fontsize=5, loc="upper right")
+        fig.tight_layout()
+        yield system, fig

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping
 
-from physbench.report.page import Reference, StudyPage, TableSpec, quantity, sentence, summary_value
+from physbench.report.page import Gallery, Reference, StudyPage, TableSpec, quantity, sentence, summary_value
 
 # Gilpin 2023, data-limited sweep at 1000 training points (recomputed from the committed result files).
 GILPIN_2023_MULTIVARIATE = Reference(
@@ -64,8 +64,8 @@ PAGE = StudyPage(
         TableSpec(
             "per_system.parquet",
             "Per system",
-            "Median over test origins per (setting, model, system); the note (hover for all of it) gives the "
-            "reasons of undefined or failed values.",
+            "Median over test origins per (setting, model, system); a system's name links to its forecasts in "
+            "the gallery below; the note (hover for all of it) gives the reasons of undefined or failed values.",
             units={"vpt": "Lyapunov times", "vpt_smape30": "Lyapunov times", "forecast_seconds": "s",
                    "fit_seconds": "s"},
             columns=("setting", "model", "system", "vpt", "vpt_smape30", "smape", "wasserstein1", "spectral_hellinger",
@@ -76,6 +76,7 @@ PAGE = StudyPage(
         ),
     ),
     figures=("ranking", "vpt_vs_lyapunov", "forecast_panels"),
+    gallery=Gallery("figures/systems", "Forecasts of every system", caption_file="chaos_systems", item_column="system"),
     captions={
         "ranking": "Median valid prediction time and sMAPE over systems per forecaster, with 95% bootstrap intervals.",
         "vpt_vs_lyapunov": "Valid prediction time of each forecaster against the system's largest Lyapunov exponent.",

@@ -23,6 +23,7 @@ from physbench.chaos import scores
 from physbench.chaos.forecasters import CLIP, grid_candidates, make_forecaster
 from physbench.chaos.systems import series
 from physbench.chaos.trajectories import window_points
+from physbench.chunks import chunk_of
 from physbench.io import read_parquet, write_parquet
 from physbench.metrics import metrics_frame, undefined_note, write_metrics
 from physbench.provenance import Provenance, sha256_file
@@ -101,7 +102,8 @@ def _unit_of(metric: str) -> str:
 
 def run_forecaster(trajectories: pd.DataFrame, systems: pd.DataFrame, spec: dict, settings: dict, model: str,
                    setting: str):
-    """Fit forecaster ``model`` (``spec``) per system in observation ``setting``; return (rows, panel forecasts).
+    """Fit forecaster ``model`` (``spec``) per system in observation ``setting``; return (rows, the forecasts
+    from the first origin of every system (:func:`score_system`)).
 
     Failed systems and failed fits become rows with NaN values and the reason in ``note``.
     """
@@ -126,7 +128,7 @@ def run_forecaster(trajectories: pd.DataFrame, systems: pd.DataFrame, spec: dict
             log.warning("%s/%s on %s failed: %r", setting, model, row.system, err)
             system_rows, panel = _failed_rows(base, names, protocol["n_origins"], f"forecaster failed: {err!r}"), None
         rows += system_rows
-        if panel is not None and row.system in settings["panel_systems"]:
+        if panel is not None:
             panels.append(panel)
         vpt = [r["value"] for r in system_rows if r["metric"] == "vpt"]
         log.info("[%d/%d] %s %s %s: median VPT %.2f LT (%.2f s)", i, total, setting, model, row.system,
@@ -185,16 +187,17 @@ def score_system(values: np.ndarray, row, spec: dict, protocol: dict, settings: 
         cell["forecast_seconds"] = forecast_seconds
         rows += [{**base, "split": "test", "fold": fold, "metric": m, "value": float(v), "metric_unit": _unit_of(m),
                   "note": "; ".join(filter(None, [undefined.get(m), note])) or None} for m, v in cell.items()]
-    panel = None
-    if row.system in settings["panel_systems"]:
-        steps_axis = np.arange(1, horizon + 1)
-        channels = truth.shape[2]
-        panel = pd.DataFrame({
-            "system": row.system, "setting": base["setting"], "model": base["model"], "fold": 0,
-            "step": np.repeat(steps_axis, channels), "channel": np.tile(np.arange(channels), horizon),
-            "truth": (truth[0] * std + mean).ravel(), "forecast": (pred[0] * std + mean).ravel(),
-            "lyapunov_time": np.repeat(steps_axis / per_lt, channels),
-        })
+    # The first origin's forecast: every channel for the panel figure's systems, the first channel (the
+    # report's per-system gallery) for the others.
+    channels = truth.shape[2] if row.system in settings["panel_systems"] else 1
+    steps_axis = np.arange(1, horizon + 1)
+    panel = pd.DataFrame({
+        "system": row.system, "setting": base["setting"], "model": base["model"], "fold": 0,
+        "step": np.repeat(steps_axis, channels), "channel": np.tile(np.arange(channels), horizon),
+        "truth": (truth[0, :, :channels] * std[:channels] + mean[:channels]).ravel(),
+        "forecast": (pred[0, :, :channels] * std[:channels] + mean[:channels]).ravel(),
+        "lyapunov_time": np.repeat(steps_axis / per_lt, channels),
+    })
     return rows, panel
 
 
@@ -206,10 +209,12 @@ def dataset_name(settings: dict) -> str:
 
 
 def forecast_job(trajectories_path, systems_path, spec: dict, settings: dict, model: str, setting: str,
-                 metrics_path, panels_path) -> None:
-    """Rule chaos_forecast: one forecaster in one setting over every system, metrics and panel forecasts."""
+                 metrics_path, panels_path, chunk: int = 0, n_chunks: int = 1) -> None:
+    """Rule chaos_forecast: one forecaster in one setting over the ``chunk``-th of ``n_chunks`` slices of
+    the systems (:func:`physbench.chunks.chunk_of`), metrics and panel forecasts."""
     trajectories = read_parquet(trajectories_path)
     systems = read_parquet(systems_path)
+    systems = systems[systems["system"].isin(chunk_of(list(systems["system"]), chunk, n_chunks))]
     start = time.perf_counter()
     rows, panels = run_forecaster(trajectories, systems, spec, settings, model, setting)
     for r in rows:

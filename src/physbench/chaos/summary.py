@@ -91,11 +91,13 @@ def summary(per_system: pd.DataFrame, rank: pd.DataFrame, systems: pd.DataFrame,
 
 
 def report_job(metrics_path, systems_path, panel_paths, settings: dict, summary_path, per_system_path,
-               figure_paths: dict) -> dict:
-    """Rule chaos_report: per-system table, ranking, summary.json and the three report figures."""
+               figure_paths: dict, gallery_dir, gallery_manifest) -> dict:
+    """Rule chaos_report: per-system table, ranking, summary.json, the three report figures and the
+    gallery of one figure per system (``gallery_dir``, listed in ``gallery_manifest``)."""
     from physbench.chaos import figures
     from physbench.io import read_parquet, save_figure, write_json, write_parquet
     from physbench.metrics import read_metrics
+    from physbench.plotting import save_gallery
 
     report = settings["report"]
     metrics = read_metrics(metrics_path)
@@ -112,4 +114,5 @@ def report_job(metrics_path, systems_path, panel_paths, settings: dict, summary_
     panels = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[0]
     panel_models = [m for m in report["panel_models"] if m in models] or models
     save_figure(figures.panels_figure(panels, settings["panel_systems"], panel_models), figure_paths["forecast_panels"])
+    save_gallery(figures.system_figures(panels, panel_models), gallery_dir, gallery_manifest, "system")
     return result

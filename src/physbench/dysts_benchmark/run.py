@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from physbench.chaos.forecasters import grid_candidates, make_forecaster
+from physbench.chunks import chunk_of
 from physbench.dysts_benchmark import protocol
 
 log = logging.getLogger(__name__)
@@ -164,14 +165,15 @@ def run_system(name: str, kind: str, spec: Mapping, train_series: np.ndarray, te
 
 def run_model(model: str, spec: Mapping, train: Mapping[str, np.ndarray], test: Mapping[str, np.ndarray],
               systems: Iterable[str] | None = None, stability: Stability = Stability(),
-              points_per_period: float | None = None) -> pd.DataFrame:
+              points_per_period: float | None = None, chunk: int = 0, n_chunks: int = 1) -> pd.DataFrame:
     """Per-system rows (:data:`COLUMNS`) of one configured model over the systems of both files.
 
     ``train`` and ``test`` map system names to univariate series (:func:`data.read_series`);
     ``systems`` restricts the run (default: every system of the test file that the train file has);
-    ``points_per_period`` is the files' resolution, for lengths set in periods.
+    ``points_per_period`` is the files' resolution, for lengths set in periods; the run covers the
+    ``chunk``-th of ``n_chunks`` slices of those systems (:func:`physbench.chunks.chunk_of`).
     """
-    names = [s for s in (systems or test) if s in test]
+    names = chunk_of([s for s in (systems or test) if s in test], chunk, n_chunks)
     missing = [s for s in names if s not in train]
     if missing:
         raise KeyError(f"systems {missing} are in the test file but not in the train file; hyper-parameters are "

@@ -39,8 +39,10 @@ def metrics_rows(rows: pd.DataFrame, dataset: str, setting: str = "univariate") 
 
 
 def model_job(train_path: str | os.PathLike, test_path: str | os.PathLike, model: str, spec: Mapping,
-              settings: Mapping, rows_path: str | os.PathLike, metrics_path: str | os.PathLike) -> pd.DataFrame:
-    """Run ``spec`` ({forecaster, params, grid}) by the published protocol; write its rows and metrics.
+              settings: Mapping, rows_path: str | os.PathLike, metrics_path: str | os.PathLike, chunk: int = 0,
+              n_chunks: int = 1) -> pd.DataFrame:
+    """Run ``spec`` ({forecaster, params, grid}) by the published protocol on the ``chunk``-th of
+    ``n_chunks`` slices of the systems; write its rows and metrics.
 
     ``settings``: ``dataset`` (name in the metrics), optional ``clip_sd``, ``free_run_factor`` and
     ``origins`` (:class:`run.Stability`), ``systems`` (a list restricting the run) and
@@ -50,7 +52,7 @@ def model_job(train_path: str | os.PathLike, test_path: str | os.PathLike, model
                   if spec.get("periods") else None)
     train, test = read_series(train_path), read_series(test_path)
     rows = run.run_model(model, spec, train, test, settings.get("systems"), run.Stability.from_settings(settings),
-                         resolution)
+                         resolution, chunk, n_chunks)
     write_parquet(rows_path, rows)
     provenance = Provenance.for_job({"model": model, "spec": dict(spec), "settings": dict(settings)},
                                     sha256_file(test_path))

@@ -42,12 +42,14 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class Gallery:
-    """Small PNGs under ``results/<study>/<directory>``, one per item (a galaxy), shown as a grid that a
-    text box filters by the items' names (the file stems); each figure has the anchor ``<study>-<name>``."""
+    """Small PNGs under ``results/<study>/<directory>``, one per item (a galaxy, a system), shown as a grid
+    that a text box filters by the items' names (the file stems); each figure has the anchor
+    ``<study>-<name>``, and the cells of column ``item_column`` of the page's tables link to it."""
 
     directory: str
     title: str
     caption_file: str = ""
+    item_column: str = ""
 
 
 @dataclass(frozen=True)

@@ -168,8 +168,9 @@ def headline_card(study: str, page: StudyPage, summary: dict, n_highlights: int 
     return HeadlineCard(study, page.title, text, shown, tuple(page.references))
 
 
-def spec_table(spec: TableSpec, path: Path) -> html.Table:
-    """The table ``spec`` names, read from ``path``: sorted, with uncertainties combined, its columns picked."""
+def spec_table(spec: TableSpec, path: Path, links: tuple[str, Mapping[str, str]] | None = None) -> html.Table:
+    """The table ``spec`` names, read from ``path``: sorted, with uncertainties combined, its columns picked.
+    ``links`` = (column, {value: element id}): those cells of that column link to the element."""
     from physbench.io import read_parquet
 
     frame = read_parquet(path)
@@ -180,8 +181,14 @@ def spec_table(spec: TableSpec, path: Path) -> html.Table:
     shown = combine_uncertainties(frame.reset_index(drop=True), spec.units)
     if spec.columns is not None:
         shown = shown[[c for c in spec.columns if c in shown.columns]]
-    shown = pd.DataFrame({name: [html.clipped(v, spec.max_text) if isinstance(v, str) else v for v in column]
-                          for name, column in shown.items()}, index=shown.index)
+    link_column, targets = links or ("", {})
+
+    def cell(name: str, value):
+        if name == link_column and isinstance(value, str) and value in targets:
+            return html.Cell(value, sort=value, numeric=False, href=f"#{targets[value]}")
+        return html.clipped(value, spec.max_text) if isinstance(value, str) else value
+
+    shown = pd.DataFrame({name: [cell(name, v) for v in column] for name, column in shown.items()}, index=shown.index)
     return html.table(shown, max_rows=spec.max_rows)
 
 
@@ -223,16 +230,18 @@ def study_page(study: str, page: StudyPage, study_dir: Path, metrics: pd.DataFra
     """The body of one study's page."""
     scalars, records = summary_tables(summary)
     paths = [(spec, study_dir / spec.file) for spec in page.tables]
-    gallery = None
+    gallery = links = None
     if page.gallery is not None:
-        gallery = {"title": page.gallery.title, "items": gallery_items(study, study_dir / page.gallery.directory),
+        items = gallery_items(study, study_dir / page.gallery.directory)
+        gallery = {"title": page.gallery.title, "items": items,
                    "caption": html.caption_spans(captions.get(page.gallery.caption_file, ""))}
+        links = (page.gallery.item_column, {item.name: item.id for item in items})
     return html.render(
         "study.html.j2", study=study, description=page.description,
         headline=html.key_values(highlights(summary, page)[:40]),
         figures=[html.figure(p, caption_for(study, p.stem, page, captions), p.stem.replace("_", " "))
                  for p in figure_order(figures, page)],
-        tables=[(spec, path.name, spec_table(spec, path)) for spec, path in paths if path.exists()],
+        tables=[(spec, path.name, spec_table(spec, path, links)) for spec, path in paths if path.exists()],
         metric_filter=", ".join(f"{k} in {list(v)}" for k, v in page.metric_filter.items()),
         metrics=metrics_table(metrics, page), failures=missing_table(metrics, failed_values(metrics)),
         undefined=missing_table(metrics, undefined_values(metrics)),

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from physbench.io import read_parquet, save_figure, write_bytes
+from physbench.io import read_parquet, save_figure
 from physbench.metrics import read_metrics as read_metrics_table
-from physbench.plotting import plt
-from physbench.provenance import sha256_file
+from physbench.plotting import plt, save_gallery
 from physbench.sparc import lcdm
 from physbench.sparc.darkexp import DarkexpTemplates
 from physbench.sparc.data import load_galaxy_table
@@ -81,22 +79,17 @@ def rotation_curves(fits: dict[str, dict[str, RotationCurveFit]], galaxies: list
 
 
 def galaxy_gallery(fits: dict[str, dict[str, RotationCurveFit]], directory, manifest, dpi: int = 70) -> None:
-    """One small PNG per galaxy, ``<directory>/<galaxy>.png`` (3 x 2.2 inches at ``dpi``): data and each
-    model's total curve, coloured as in the rotation-curve figure, for the report's galaxy gallery.
+    """One small PNG per galaxy, ``<directory>/<galaxy>.png`` (3 x 2.2 inches at ``dpi``), listed in
+    ``manifest`` (:func:`physbench.plotting.save_gallery`): data and each model's total curve, coloured as
+    in the rotation-curve figure, for the report's galaxy gallery."""
 
-    ``manifest`` lists each PNG with its sha256: the report depends on that file, whose checksum
-    Snakemake compares, rather than on the directory, whose new mtime after a checkout would rerun it.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for galaxy, by_model in fits.items():
-        fig, ax = plt.subplots(figsize=(3, 2.2))
-        _panel(ax, {model: (fit, fit.predict()) for model, fit in by_model.items()}, galaxy, detail=False)
-        save_figure(fig, directory / f"{galaxy}.png", dpi=dpi)
-    rows = [{"galaxy": galaxy, "file": f"{galaxy}.png", "sha256": sha256_file(directory / f"{galaxy}.png")}
-            for galaxy in fits]
-    write_bytes(manifest, pd.DataFrame(rows, columns=["galaxy", "file", "sha256"]).to_csv(sep="\t", index=False)
-                .encode())
+    def figures():
+        for galaxy, by_model in fits.items():
+            fig, ax = plt.subplots(figsize=(3, 2.2))
+            _panel(ax, {model: (fit, fit.predict()) for model, fit in by_model.items()}, galaxy, detail=False)
+            yield galaxy, fig
+
+    save_gallery(figures(), directory, manifest, "galaxy", dpi=dpi)
 
 
 def bic_preference(table: pd.DataFrame, path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from physbench.supercon.data import FAMILIES
 from physbench.supercon.estimators import REGISTRY
 from physbench.workflow import ConfigError, check_registered
 
@@ -31,3 +32,8 @@ def check_config(settings: dict, config: dict) -> None:
         missing = [k for k in needed if k not in split]
         if missing:
             raise ConfigError(f"config.yaml: studies.supercon.splits.{name} (kind {split['kind']}) needs {missing}")
+        folds = {"repeated_random": split.get("n_repeats"), "kfold": split.get("n_splits"),
+                 "group_kfold": split.get("n_splits"), "family": len(FAMILIES)}[split["kind"]]
+        if split.get("n_chunks", 1) > folds:
+            raise ConfigError(f"config.yaml: studies.supercon.splits.{name}.n_chunks: {split['n_chunks']} chunks of "
+                              f"at most {folds} folds would leave a fit job without a fold; set it to {folds} or less")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from physbench.chunks import chunk_of
 from physbench.io import read_parquet, write_parquet
 from physbench.metrics import metrics_frame, regression_scores, undefined_scores, write_metrics
 from physbench.provenance import Provenance
@@ -35,8 +36,11 @@ def evaluate_cell(
     seed: int,
     n_jobs: int,
     provenance: Provenance,
+    chunk: int = 0,
+    n_chunks: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return (metrics, predictions, importances) of ``model_name`` on every fold of ``scheme``.
+    """Return (metrics, predictions, importances) of ``model_name`` on the folds of ``scheme`` in the
+    ``chunk``-th of ``n_chunks`` slices (:func:`physbench.chunks.chunk_of`; default: every fold).
 
     Metrics per fold: scores on the whole test set (unit ``all``) and per family present in it,
     plus fit/predict seconds and set sizes. Predictions: one row per (fold, test row).
@@ -46,7 +50,7 @@ def evaluate_cell(
     family = materials["family"].to_numpy()
     rows, predictions, importances = [], [], []
     key = {"study": STUDY, "dataset": dataset, "setting": featuriser, "model": model_name, "split": scheme}
-    folds = list(iter_folds(split, len(y)))
+    folds = chunk_of(list(iter_folds(split, len(y))), chunk, n_chunks)
     for done, (fold, train, test) in enumerate(folds, start=1):
         model = build_model(model_spec, seed=seed + fold, n_jobs=n_jobs)
         with threadpool_limits(limits=n_jobs):  # OpenMP/BLAS pools stay within the job's threads
@@ -94,7 +98,9 @@ def evaluate_cell(
 
 
 def fit_cell(features_parquet, materials_parquet, split_parquet, out_metrics, out_predictions, out_importances, *,
-             featuriser, scheme, model_name, params: dict, threads: int) -> None:
+             featuriser, scheme, model_name, params: dict, threads: int, chunk: int = 0) -> None:
+    """Rule supercon_fit: one model on the ``chunk``-th chunk of the folds of one split scheme (the
+    scheme's ``n_chunks``, default 1)."""
     provenance = Provenance.for_job(
         {key: params[key] for key in ("model", "split", "materials", "seed")} | {"featuriser": featuriser},
         params["data_sha256"],
@@ -105,6 +111,7 @@ def fit_cell(features_parquet, materials_parquet, split_parquet, out_metrics, ou
         read_parquet(split_parquet),
         model_name=model_name, model_spec=params["model"], featuriser=featuriser, scheme=scheme,
         dataset=params["dataset"], seed=params["seed"], n_jobs=threads, provenance=provenance,
+        chunk=chunk, n_chunks=params["split"].get("n_chunks", 1),
     )
     write_metrics(metrics, out_metrics)
     write_parquet(out_predictions, predictions)
