@@ -5,5 +5,5 @@ from physbench.dysts_benchmark.study import model_job
 
 logs.setup(snakemake.log[0])
 model_job(snakemake.input.train, snakemake.input.test, snakemake.wildcards.model, snakemake.params.spec,
-          snakemake.params.settings, snakemake.output.rows, snakemake.output.metrics, int(snakemake.wildcards.chunk),
-          snakemake.params.n_chunks)
+          snakemake.params.settings, snakemake.output.rows, snakemake.output.metrics, snakemake.output.forecasts,
+          int(snakemake.wildcards.chunk), snakemake.params.n_chunks)

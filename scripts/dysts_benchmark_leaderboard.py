@@ -6,4 +6,7 @@ from physbench.dysts_benchmark.study import leaderboard_job
 logs.setup(snakemake.log[0])
 leaderboard_job(snakemake.input.rows, snakemake.input.reference, snakemake.params.settings,
                 snakemake.output.per_system, snakemake.output.medians, snakemake.output.comparisons,
-                snakemake.output.summary, snakemake.output.figure)
+                snakemake.output.summary, snakemake.output.figure,
+                {"test": snakemake.input.test, "forecasts": list(snakemake.input.forecasts),
+                 "directory": snakemake.output.gallery, "manifest": snakemake.output.gallery_manifest,
+                 "by_system": snakemake.output.by_system})

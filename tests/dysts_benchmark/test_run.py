@@ -66,7 +66,9 @@ def test_run_model_needs_train_series_and_names_rows():
     with pytest.raises(KeyError, match="not in the train file"):
         run.run_model("ar", {"forecaster": "linear_ar"}, {}, {"S": sine()})
     rows = run.run_model("ar", {"forecaster": "linear_ar", "params": {"lags": 3}}, {"S": sine()}, {"S": sine()})
-    assert list(rows.columns) == list(run.COLUMNS) and rows.loc[0, "model"] == "ar"
+    assert list(rows.columns) == [*run.COLUMNS, "forecast"] and rows.loc[0, "model"] == "ar"
+    forecasts = run.forecast_frame(rows)
+    assert len(forecasts) == len(protocol.split(sine())[2]) and set(forecasts["system"]) == {"S"}
     assert rows.loc[0, "source"] == "physbench" and run.total_seconds(rows) >= 0
 
 

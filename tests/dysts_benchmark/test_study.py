@@ -5,8 +5,9 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from physbench.dysts_benchmark import protocol, study
+from physbench.dysts_benchmark import protocol, run, study
 from physbench.io import read_parquet
 from physbench.metrics import read_metrics
 
@@ -26,15 +27,25 @@ def test_model_and_leaderboard_jobs(tmp_path):
     (tmp_path / "results.json.gz").write_bytes(gzip.compress(json.dumps(reference).encode()))
     spec = {"forecaster": "linear_ar", "params": {"alpha": 1e-12}, "grid": {"lags": [2, 4]}}
     rows = study.model_job(tmp_path / "train.json", tmp_path / "test.json", "linear_ar", spec,
-                           {"dataset": "tiny"}, tmp_path / "rows.parquet", tmp_path / "metrics.parquet")
+                           {"dataset": "tiny"}, tmp_path / "rows.parquet", tmp_path / "metrics.parquet",
+                           tmp_path / "forecasts.parquet")
     assert len(rows) == 3 and rows["smape"].max() < 1e-3
+    assert list(read_parquet(tmp_path / "rows.parquet").columns) == list(run.COLUMNS)
     metrics = read_metrics(tmp_path / "metrics.parquet")
     assert set(metrics["metric"]) == set(study.METRIC_UNITS) and set(metrics["unit"]) == {"A", "B", "C"}
     summary = study.leaderboard_job([tmp_path / "rows.parquet"], tmp_path / "results.json.gz",
                                     {"bootstrap_resamples": 100, "seed": 0}, tmp_path / "per_system.parquet",
                                     tmp_path / "medians.parquet", tmp_path / "comparisons.parquet",
-                                    tmp_path / "summary.json", tmp_path / "leaderboard.png")
+                                    tmp_path / "summary.json", tmp_path / "leaderboard.png",
+                                    {"test": tmp_path / "test.json", "forecasts": [tmp_path / "forecasts.parquet"],
+                                     "directory": tmp_path / "systems", "manifest": tmp_path / "systems.tsv",
+                                     "by_system": tmp_path / "by_system.parquet"})
     assert (tmp_path / "leaderboard.png").stat().st_size > 10_000
+    assert sorted(p.name for p in (tmp_path / "systems").glob("*.png")) == ["A.png", "B.png", "C.png"]
+    assert list(pd.read_csv(tmp_path / "systems.tsv", sep="\t")["system"]) == ["A", "B", "C"]
+    by_system = read_parquet(tmp_path / "by_system.parquet").set_index("system")
+    assert list(by_system.columns) == ["linear_ar", "NBEATSModel"]
+    assert by_system.loc["B", "linear_ar"] == pytest.approx(rows.set_index("system").loc["B", "smape"])
     assert summary["best_model"] == "linear_ar" and summary["models"]["linear_ar"]["wins"] == 3
     assert json.loads((tmp_path / "summary.json").read_text()) == summary
     per_system = read_parquet(tmp_path / "per_system.parquet")

@@ -27,4 +27,6 @@ def test_the_15_point_variant_generates_its_files_and_runs_with_the_same_setting
     chunks = sorted((project / "results-dysts15/dysts_benchmark/rows/esn").glob("chunk*.parquet"))
     rows = pd.concat([read_parquet(p) for p in chunks])
     assert sorted(rows["system"]) == sorted(test)
+    gallery = pd.read_csv(project / "results-dysts15/dysts_benchmark/figures/systems.tsv", sep="\t")
+    assert sorted(gallery["system"]) == sorted(test)  # one forecast figure per system, without a reference file
     assert {json.loads(p)["washout"] for p in rows["params"] if "washout" in p} == {15}  # 1 period at 15 points

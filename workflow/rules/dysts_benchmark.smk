@@ -19,6 +19,7 @@ rule dysts_benchmark_forecast:
     output:
         rows=results_path("dysts_benchmark/rows/{model}/chunk{chunk}.parquet"),
         metrics=results_path("dysts_benchmark/metrics/{model}/chunk{chunk}.parquet"),
+        forecasts=results_path("dysts_benchmark/forecasts/{model}/chunk{chunk}.parquet"),
     log:
         logs_path("dysts_benchmark/forecast_{model}_{chunk}.log"),
     benchmark:
@@ -83,10 +84,15 @@ rule dysts_benchmark_aggregate:
 rule dysts_benchmark_leaderboard:
     input:
         rows=dysts_job_outputs("rows"),
+        forecasts=dysts_job_outputs("forecasts"),
+        test=DYSTS["test_file"],
         reference=DYSTS["reference_file"] or [],
         metrics=results_path("dysts_benchmark/metrics.parquet"),
     output:
         per_system=results_path("dysts_benchmark/per_system.parquet"),
+        by_system=results_path("dysts_benchmark/by_system.parquet"),
+        gallery=directory(results_path(DYSTS_GALLERY)),
+        gallery_manifest=results_path(DYSTS_GALLERY_MANIFEST),
         medians=results_path("dysts_benchmark/medians.parquet"),
         comparisons=results_path("dysts_benchmark/comparisons.parquet"),
         summary=results_path("dysts_benchmark/summary.json"),

@@ -5,6 +5,10 @@ from physbench.chaos.forecasters import REGISTRY as DYSTS_FORECASTERS
 DYSTS = config["studies"]["dysts_benchmark"]
 # Train and test files integrated at other resolutions (rule dysts_benchmark_generate).
 DYSTS_GENERATED = results_path("dysts_benchmark/generated")
+# One forecast figure per system, shown as a gallery on the report's page, and their list with
+# sha256s: the target (a file, checksummed) through which the report depends on them.
+DYSTS_GALLERY = "dysts_benchmark/figures/systems"
+DYSTS_GALLERY_MANIFEST = "dysts_benchmark/figures/systems.tsv"
 
 
 def dysts_settings():
@@ -37,7 +41,7 @@ def dysts_forecaster_code(wildcards):
 
 
 def dysts_job_outputs(kind):
-    """Every forecaster's files of ``kind`` (rows, metrics): one per chunk of the systems."""
+    """Every forecaster's files of ``kind`` (rows, metrics, forecasts): one per chunk of the systems."""
     return [
         results_path(f"dysts_benchmark/{kind}/{model}/chunk{chunk}.parquet")
         for model in DYSTS["forecasters"]
@@ -53,6 +57,8 @@ def dysts_targets():
         results_path("dysts_benchmark/comparisons.parquet"),
         results_path("dysts_benchmark/summary.json"),
         results_path("dysts_benchmark/figures/leaderboard.png"),
+        results_path("dysts_benchmark/by_system.parquet"),
+        results_path(DYSTS_GALLERY_MANIFEST),
     ]
 
 

@@ -1,4 +1,5 @@
-"""The leaderboard figure: median sMAPE with bootstrap intervals, ours beside the published models."""
+"""The leaderboard figure (median sMAPE with bootstrap intervals, ours beside the published models) and
+the per-system forecast figures of the report's gallery."""
 
 from __future__ import annotations
 
@@ -39,3 +40,29 @@ def leaderboard_figure(medians: pd.DataFrame, baseline: str, out: str | os.PathL
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / (0.32 * len(table) + 1.5)), ncol=3, fontsize=8,
               frameon=False)
     save_figure(fig, out)
+
+
+def system_figures(truth: dict, forecasts: pd.DataFrame, models: list[str], published: dict, baseline: str):
+    """One small figure per system of ``truth`` (system -> scored true values): the forecasts of our
+    ``models`` (long frame: system, model, step, forecast) and the ``baseline``'s published forecast
+    (system -> values) over the scored points; yields (system, figure)."""
+    for system in sorted(truth):
+        fig, ax = plt.subplots(figsize=(4.2, 2.3))
+        ax.plot(truth[system], color="black", lw=1.2, label="truth")
+        rows = forecasts[forecasts["system"] == system]
+        for model in models:
+            forecast = rows[rows["model"] == model]
+            if len(forecast):
+                ax.plot(forecast["step"], forecast["forecast"], lw=0.8, label=model)
+        if system in published:
+            ax.plot(published[system][: len(truth[system])], color=PUBLISHED_COLOUR, lw=0.8, ls="--",
+                    label=f"{baseline} (published)")
+        low, high = np.nanmin(truth[system]), np.nanmax(truth[system])
+        pad = 0.3 * (high - low + 1e-12)
+        ax.set_ylim(low - pad, high + pad)
+        ax.set_title(system, fontsize=8, parse_math=False)  # names shown literally, not as TeX
+        ax.set_xlabel("scored forecast step", fontsize=7)
+        ax.tick_params(labelsize=6)
+        ax.legend(fontsize=5, loc="upper right")
+        fig.tight_layout()
+        yield system, fig

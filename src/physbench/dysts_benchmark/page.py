@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from physbench.report.page import Reference, StudyPage, TableSpec, quantity, sentence, summary_value
+from physbench.report.page import Gallery, Reference, StudyPage, TableSpec, quantity, sentence, summary_value
 
 # Gilpin 2021, univariate benchmark at 100 points per period, median sMAPE (0-200) recomputed from the
 # benchmark's committed result files: the same protocol and reference file as this study.
@@ -49,12 +49,18 @@ PAGE = StudyPage(
                   columns=("source", "model", "n_systems", "median_smape", "smape_ci_low", "smape_ci_high",
                            "median_mae", "total_cpu_seconds", "diverged", "hit_clip"),
                   sort=("median_smape",)),
+        TableSpec(file="by_system.parquet", title="Per system",
+                  caption="sMAPE (0-200) of each of our forecasters and of the published baseline on each system; "
+                          "a system's name links to its forecasts in the gallery below.",
+                  sort=("system",)),
         TableSpec(file="comparisons.parquet", title="Paired comparisons",
                   caption="Each of our forecasters against each published model, system by system: wins, losses "
                           "and the paired Wilcoxon signed-rank p.",
                   sort=("model", "wilcoxon_p")),
     ),
     figures=("leaderboard",),
+    gallery=Gallery("figures/systems", "Forecasts of every system", caption_file="dysts_benchmark_systems",
+                    item_column="system"),
     highlights=("best_model", "best_median_smape", "baseline", "baseline_median_smape", "n_systems"),
     headline_sentence=headline_sentence,
     references=(GILPIN_2021_BEST,),

@@ -131,7 +131,8 @@ def _origins(n_points: int, context_points: int, extra: int) -> list[int]:
 
 def run_system(name: str, kind: str, spec: Mapping, train_series: np.ndarray, test_series: np.ndarray,
                stability: Stability = Stability(), points_per_period: float | None = None) -> dict:
-    """One (system, model) row: select on ``train_series``, score on ``test_series`` (both univariate).
+    """One (system, model) row: select on ``train_series``, score on ``test_series`` (both univariate);
+    its ``forecast`` holds the scored forecast points.
 
     ``points_per_period`` converts the spec's ``periods`` (lengths in dominant periods) to points.
     """
@@ -160,13 +161,14 @@ def run_system(name: str, kind: str, spec: Mapping, train_series: np.ndarray, te
     return {"system": name, "model": spec.get("name", kind), "source": SOURCE, **protocol.scores(scored, pred),
             "fit_seconds": fit_seconds, "forecast_seconds": forecast_seconds, "select_seconds": select_seconds,
             "diverged": diverged, "fallback": fallback, "hit_clip": hit_clip,
-            "params": json.dumps(chosen, sort_keys=True)}
+            "params": json.dumps(chosen, sort_keys=True), "forecast": np.asarray(pred[: len(scored)], dtype=float)}
 
 
 def run_model(model: str, spec: Mapping, train: Mapping[str, np.ndarray], test: Mapping[str, np.ndarray],
               systems: Iterable[str] | None = None, stability: Stability = Stability(),
               points_per_period: float | None = None, chunk: int = 0, n_chunks: int = 1) -> pd.DataFrame:
-    """Per-system rows (:data:`COLUMNS`) of one configured model over the systems of both files.
+    """Per-system rows (:data:`COLUMNS` and the scored ``forecast``) of one configured model over the
+    systems of both files.
 
     ``train`` and ``test`` map system names to univariate series (:func:`data.read_series`);
     ``systems`` restricts the run (default: every system of the test file that the train file has);
@@ -184,7 +186,17 @@ def run_model(model: str, spec: Mapping, train: Mapping[str, np.ndarray], test: 
         rows.append(run_system(name, spec["forecaster"], spec, train[name], test[name], stability,
                                points_per_period))
         log.info("%s %d/%d %s: sMAPE %.1f", model, i + 1, len(names), name, rows[-1]["smape"])
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(rows, columns=[*COLUMNS, "forecast"])
+
+
+def forecast_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The ``forecast`` column of :func:`run_model`'s rows in long format: system, model, step (from 0
+    at the first scored point), forecast."""
+    frames = [pd.DataFrame({"system": row.system, "model": row.model, "step": np.arange(len(row.forecast)),
+                            "forecast": row.forecast}) for row in rows.itertuples()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        {"system": pd.Series(dtype=str), "model": pd.Series(dtype=str), "step": pd.Series(dtype=int),
+         "forecast": pd.Series(dtype=float)})
 
 
 def total_seconds(rows: pd.DataFrame) -> float:

@@ -1,8 +1,8 @@
 """Job functions of the dysts_benchmark study: what a rule's script calls (paths in, files out).
 
-- :func:`model_job`: one configured forecaster over every system (train file for selection, test
-  file for scoring) -> its per-system rows (Parquet, :data:`run.COLUMNS`) and metrics in the
-  common schema.
+- :func:`model_job`: one configured forecaster over a chunk of the systems (train file for
+  selection, test file for scoring) -> its per-system rows (Parquet, :data:`run.COLUMNS`), scored
+  forecasts and metrics in the common schema.
 - :func:`leaderboard_job`: our rows plus the reference file -> ``per_system.parquet``, the medians
   with bootstrap intervals, the comparisons against every published model and ``summary.json``.
 """
@@ -15,12 +15,13 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from physbench.dysts_benchmark import leaderboard, run
+from physbench.dysts_benchmark import leaderboard, protocol, run
 from physbench.dysts_benchmark.data import BenchmarkFileError, points_per_period, read_reference, read_series
-from physbench.dysts_benchmark.figures import leaderboard_figure
+from physbench.dysts_benchmark.figures import leaderboard_figure, system_figures
 from physbench.dysts_benchmark.generate import generate_files
 from physbench.io import read_parquet, write_json, write_parquet
 from physbench.metrics import metrics_frame, write_metrics
+from physbench.plotting import save_gallery
 from physbench.provenance import Provenance, sha256_file
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,11 @@ def metrics_rows(rows: pd.DataFrame, dataset: str, setting: str = "univariate") 
 
 
 def model_job(train_path: str | os.PathLike, test_path: str | os.PathLike, model: str, spec: Mapping,
-              settings: Mapping, rows_path: str | os.PathLike, metrics_path: str | os.PathLike, chunk: int = 0,
-              n_chunks: int = 1) -> pd.DataFrame:
+              settings: Mapping, rows_path: str | os.PathLike, metrics_path: str | os.PathLike,
+              forecasts_path: str | os.PathLike | None = None, chunk: int = 0, n_chunks: int = 1) -> pd.DataFrame:
     """Run ``spec`` ({forecaster, params, grid}) by the published protocol on the ``chunk``-th of
-    ``n_chunks`` slices of the systems; write its rows and metrics.
+    ``n_chunks`` slices of the systems; write its rows, metrics and (when ``forecasts_path`` is given)
+    scored forecasts (:func:`run.forecast_frame`).
 
     ``settings``: ``dataset`` (name in the metrics), optional ``clip_sd``, ``free_run_factor`` and
     ``origins`` (:class:`run.Stability`), ``systems`` (a list restricting the run) and
@@ -53,7 +55,9 @@ def model_job(train_path: str | os.PathLike, test_path: str | os.PathLike, model
     train, test = read_series(train_path), read_series(test_path)
     rows = run.run_model(model, spec, train, test, settings.get("systems"), run.Stability.from_settings(settings),
                          resolution, chunk, n_chunks)
-    write_parquet(rows_path, rows)
+    write_parquet(rows_path, rows[list(run.COLUMNS)])
+    if forecasts_path is not None:
+        write_parquet(forecasts_path, run.forecast_frame(rows))
     provenance = Provenance.for_job({"model": model, "spec": dict(spec), "settings": dict(settings)},
                                     sha256_file(test_path))
     write_metrics(metrics_frame(metrics_rows(rows, settings["dataset"]), provenance), metrics_path)
@@ -84,8 +88,13 @@ def files_points_per_period(train_path, test_path, configured: float | None = No
 
 def leaderboard_job(rows_paths: Sequence[str | os.PathLike], reference_path: str | os.PathLike | None,
                     settings: Mapping, per_system_path, medians_path, comparisons_path, summary_path,
-                    figure_path) -> dict:
+                    figure_path, gallery: Mapping | None = None) -> dict:
     """Combine our rows with the published ones and write the leaderboard files; returns the summary.
+
+    ``gallery`` (optional): ``test`` (the test file), ``forecasts`` (our forecast files), ``directory``,
+    ``manifest`` and ``by_system``: one figure per system of the scored truth, our forecasts and the
+    baseline's published one (:func:`physbench.plotting.save_gallery`), and a table with one row per
+    system of every model's sMAPE (ours and the baseline).
 
     Without a reference file (files of a resolution the benchmark published no results for) the
     leaderboard holds our forecasters alone.
@@ -118,8 +127,25 @@ def leaderboard_job(rows_paths: Sequence[str | os.PathLike], reference_path: str
                           for row in ours.itertuples()}}
     summary = _plain(summary)
     leaderboard_figure(medians, baseline, figure_path)
+    if gallery is not None:
+        models = [*ours["model"], *([baseline] if baseline in set(medians["model"]) else [])]
+        write_parquet(gallery["by_system"], by_system_table(table, models))
+        forecasts = pd.concat([read_parquet(p) for p in gallery["forecasts"]], ignore_index=True)
+        truth = {name: protocol.split(series)[2] for name, series in read_series(gallery["test"]).items()
+                 if name in set(forecasts["system"])}
+        published = {name: system.models[baseline].prediction for name, system in reference.items()
+                     if baseline in system.models}
+        save_gallery(system_figures(truth, forecasts, list(ours["model"]), published, baseline), gallery["directory"],
+                     gallery["manifest"], "system")
     write_json(summary_path, summary)
     return summary
+
+
+def by_system_table(table: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
+    """One row per system: the sMAPE (0-200) of each of ``models`` (in that order), from the per-system table."""
+    chosen = table[table["model"].isin(list(models))]
+    wide = chosen.pivot_table(index="system", columns="model", values="smape", aggfunc="first")
+    return wide.reindex(columns=[m for m in models if m in wide.columns]).reset_index().rename_axis(columns=None)
 
 
 def _plain(obj):
