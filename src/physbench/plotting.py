@@ -3,6 +3,7 @@ of one small figure per item (galaxy, system) that the report shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,7 +30,8 @@ __all__ = ["plt", "save_gallery"]
 
 def save_gallery(figures: Iterable, directory, manifest, item: str, dpi: int = 70) -> None:
     """Save ``(name, figure)`` pairs as ``<directory>/<name>.png`` and list them in ``manifest`` (TSV:
-    ``<item>``, file, sha256).
+    ``<item>``, file, sha256). A character of a name that is unsafe in a file name (``/``, a space) is
+    written as ``_`` in its file's name.
 
     The report depends on the manifest, whose checksum Snakemake compares, rather than on the
     directory, whose new mtime after a checkout or in a fresh clone would rerun it.
@@ -41,6 +43,7 @@ def save_gallery(figures: Iterable, directory, manifest, item: str, dpi: int = 7
     directory.mkdir(parents=True, exist_ok=True)
     rows = []
     for name, fig in figures:
-        save_figure(fig, directory / f"{name}.png", dpi=dpi)
-        rows.append({item: name, "file": f"{name}.png", "sha256": sha256_file(directory / f"{name}.png")})
+        file = re.sub(r"[^\w.+-]", "_", str(name)).lstrip(".") + ".png"
+        save_figure(fig, directory / file, dpi=dpi)
+        rows.append({item: name, "file": file, "sha256": sha256_file(directory / file)})
     write_bytes(manifest, pd.DataFrame(rows, columns=[item, "file", "sha256"]).to_csv(sep="\t", index=False).encode())

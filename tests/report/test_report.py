@@ -443,3 +443,14 @@ def test_failed_counts_real_failures_and_undefined_values_are_listed_apart_with_
                  summary_path=synthetic_results / "summary.json", datasets=DATASETS)
     assert out.read_text().split("<h2>What ran</h2>")[1].split("</table>")[0] == ran
     assert summary["supercon"]["counts"]["n_undefined_values"] == 3
+
+
+def test_a_gallery_item_with_an_unsafe_name_gets_a_safe_file_name(tmp_path):
+    from physbench.plotting import plt, save_gallery
+
+    figures = [(name, plt.subplots(figsize=(1, 1))[0]) for name in ("Lorenz", "a/b c", "../up")]
+    save_gallery(iter(figures), tmp_path / "g", tmp_path / "g.tsv", "system", dpi=20)
+    manifest = pd.read_csv(tmp_path / "g.tsv", sep="\t")
+    assert list(manifest["system"]) == ["Lorenz", "a/b c", "../up"]
+    assert list(manifest["file"]) == ["Lorenz.png", "a_b_c.png", "_up.png"]
+    assert sorted(p.name for p in (tmp_path / "g").iterdir()) == ["Lorenz.png", "_up.png", "a_b_c.png"]
