@@ -39,7 +39,8 @@ def main() -> None:
     parser.add_argument("--make-run", action="store_true", help="also time `make run` (no-op on a finished run)")
     args = parser.parse_args()
     configs = ["--configfile", *args.configfile] if args.configfile else []
-    text, _ = snakemake("--forceall", "--dry-run", *configs)
+    # --verbose: the logger plugin shortens long input lists, which would hide dependencies.
+    text, _ = snakemake("--forceall", "--dry-run", "--verbose", *configs)
     jobs = parse_dry_run(text)
     missing = attach_benchmarks(jobs, REPO)
     totals = run_summary(jobs)
