@@ -43,7 +43,7 @@ def test_rule_and_wildcards_give_the_snakemake_object_of_the_job(workdir):
     assert injected.output[0] == "results-quick/supercon/splits/group_kfold5.parquet"
     assert injected.log[0] == "logs-quick/supercon/split_group_kfold5.log"
     assert injected.wildcards.scheme == "group_kfold5"
-    assert injected.params.split == {"kind": "group_kfold", "n_splits": 3, "seed": 18012019}  # a lookup() function
+    assert injected.params.split == {"kind": "group_kfold", "n_splits": 3, "seed": 18012019, "n_chunks": 1}  # lookup()
     assert injected.threads == 1
     assert injected.config["studies"]["supercon"]["max_rows"] == 1500
     assert job.stale_inputs == ()
