@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from scipy.stats import wilcoxon
 
 from physbench.io import write_bytes, write_parquet
-from physbench.metrics import KEY_COLUMNS, UNDEFINED, MetricsSchemaError, validate_metrics
+from physbench.metrics import KEY_COLUMNS, MetricsSchemaError, undefined_values, validate_metrics
 from physbench.report import html
 
 log = logging.getLogger(__name__)
@@ -195,8 +195,8 @@ def compare_metrics(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = 0.01
     """
     ignore = tuple(ignore)
     keys = list(KEY_COLUMNS)
-    merged = a[keys + ["value", "metric_unit", "note"]].merge(
-        b[keys + ["value", "metric_unit", "note"]], on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
+    a, b = (side[keys + ["value", "metric_unit"]].assign(undefined=undefined_values(side)) for side in (a, b))
+    merged = a.merge(b, on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
     one_sided = merged[merged["_merge"] != "both"].copy()
     one_sided["side"] = one_sided["_merge"].map({"left_only": "A", "right_only": "B"}).astype(str)
     one_sided["value"] = one_sided["value_a"].where(one_sided["side"] == "A", one_sided["value_b"])
@@ -216,8 +216,7 @@ def _group_row(group_key, group: pd.DataFrame, threshold, abs_tol, alpha, ignore
     va, vb = both["value_a"].to_numpy(float), both["value_b"].to_numpy(float)
     finite = np.isfinite(va) & np.isfinite(vb)
     failure_changes = int((np.isfinite(va) != np.isfinite(vb)).sum())
-    undefined_a, undefined_b = (~np.isfinite(v) & both[note].fillna("").astype(str).str.startswith(UNDEFINED).to_numpy()
-                                for v, note in ((va, "note_a"), (vb, "note_b")))
+    undefined_a, undefined_b = (both[column].to_numpy(bool) for column in ("undefined_a", "undefined_b"))
     d = vb[finite] - va[finite]
     mean_a = float(va[finite].mean()) if finite.any() else math.nan
     mean_b = float(vb[finite].mean()) if finite.any() else math.nan
