@@ -1,7 +1,7 @@
-"""Snakemake entry point: solve DARKexp on the phi0 grid and write the template table."""
+"""Snakemake entry point: merge the chunks of the DARKexp template table into one table."""
 
 from physbench import logs
-from physbench.sparc.darkexp import build_templates
+from physbench.sparc.darkexp import merge_templates
 
 logs.setup(snakemake.log[0])
-build_templates(snakemake.output[0], snakemake.params.templates, threads=snakemake.threads)
+merge_templates(snakemake.input, snakemake.output[0], snakemake.params.templates)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from physbench.sparc.darkexp import (
@@ -12,8 +13,10 @@ from physbench.sparc.darkexp import (
     RadialGrid,
     TemplateSettings,
     build_template_table,
+    build_templates,
     density_from_df,
     density_of_states,
+    merge_templates,
     poisson,
     solve_darkexp,
     solve_self_consistent,
@@ -151,3 +154,19 @@ def test_template_table_and_interpolator():
     scalars = table.groupby("phi0").first()
     assert scalars.loc[4.0, "rho_minus2_r_minus2_cubed"] == pytest.approx(0.0081, rel=0.03)
     assert scalars.loc[4.0, "vmax2_r_minus2"] == pytest.approx(0.091, rel=0.02)
+
+
+def test_template_chunks_merge_into_the_whole_grid_or_fail_naming_the_gap(tmp_path):
+    settings = {"phi0_min": 3.0, "phi0_max": 5.0, "phi0_step": 1.0, "n_radial": 600, "tol": 1e-8, "n_s": 101}
+    paths = [tmp_path / f"chunk{chunk}.parquet" for chunk in range(2)]
+    for chunk, path in enumerate(paths):
+        build_templates(path, settings, chunk, 2)
+    assert sorted(pd.read_parquet(paths[0])["phi0"].unique()) == [3.0, 4.0]  # contiguous slices: 2 + 1
+    merged = tmp_path / "templates.parquet"
+    merge_templates(paths[::-1], merged, settings)
+    whole = build_template_table(TemplateSettings(**settings))
+    pd.testing.assert_frame_equal(pd.read_parquet(merged).drop(columns="solve_seconds"),
+                                  whole.drop(columns="solve_seconds"))
+    with pytest.raises(ValueError, match=r"chunk0\.parquet.*phi0 \[3\.0, 4\.0\].*grid \[3\.0, 4\.0, 5\.0\]"):
+        merge_templates(paths[:1], tmp_path / "partial.parquet", settings)
+    assert not (tmp_path / "partial.parquet").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import emcee
 import numpy as np
 import pytest
 
@@ -12,7 +13,7 @@ from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_te
 from physbench.sparc.data import read_galaxy_table, read_rotmod, rotmod_path
 from physbench.sparc.fitting import Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
 from physbench.sparc.halos import make_halo
-from physbench.sparc.posterior import SamplerSettings, sample_posterior
+from physbench.sparc.posterior import SamplerSettings, VectorisedDEMove, sample_posterior
 
 from .test_fitting import SNAPSHOT, synthetic
 
@@ -39,6 +40,27 @@ def sparc_table():
 
 def load(table, name: str) -> Galaxy:
     return Galaxy.from_table(read_rotmod(rotmod_path(SNAPSHOT, name)), table.loc[name])
+
+
+def test_vectorised_de_move_samples_a_correlated_gaussian():
+    """The move leaves the target invariant: mean and covariance of a correlated 3-d Gaussian come back."""
+    covariance = np.array([[1.0, 0.9, 0.0], [0.9, 1.0, 0.3], [0.0, 0.3, 4.0]])
+    precision = np.linalg.inv(covariance)
+    mean = np.array([1.0, -2.0, 0.5])
+
+    def log_prob(x):
+        d = x - mean
+        return -0.5 * np.einsum("si,ij,sj->s", d, precision, d)
+
+    sampler = emcee.EnsembleSampler(32, 3, log_prob, vectorize=True, moves=VectorisedDEMove())
+    sampler.random_state = np.random.RandomState(1).get_state()
+    sampler.run_mcmc(mean + 1e-3 * np.random.default_rng(1).standard_normal((32, 3)), 6000)
+    tau = sampler.get_autocorr_time()  # raises when the chain is shorter than 50 tau
+    samples = sampler.get_chain(discard=int(5 * tau.max()), flat=True)
+    assert 0.15 < np.mean(sampler.acceptance_fraction) < 0.5
+    np.testing.assert_allclose(samples.mean(axis=0), mean, atol=0.1)
+    scale = np.sqrt(np.outer(np.diag(covariance), np.diag(covariance)))
+    np.testing.assert_allclose(np.cov(samples.T) / scale, covariance / scale, atol=0.1)
 
 
 def test_posterior_of_a_synthetic_galaxy_converges_around_the_truth(sparc_table):

@@ -22,6 +22,7 @@ rule chaos_trajectories:
         logs_path("chaos/trajectories.log"),
     benchmark:
         results_path("benchmarks/chaos/trajectories.tsv")
+    priority: 1000  # opens the study: its 2 threads must not wait behind the fits of other studies
     conda:
         conda_env("chaos")
     threads: 2

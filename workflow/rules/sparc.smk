@@ -11,18 +11,43 @@ rule sparc:
         sparc_targets(),
 
 
+rule sparc_template_chunk:
+    output:
+        results_path("sparc/templates/chunk{chunk}.parquet"),
+    log:
+        logs_path("sparc/templates_{chunk}.log"),
+    benchmark:
+        results_path("benchmarks/sparc/templates_{chunk}.tsv")
+    wildcard_constraints:
+        chunk="[0-9]+",
+    priority: 1000  # on the critical path: the DARKexp fits wait for the whole table
+    conda:
+        conda_env("sparc")
+    params:
+        templates=SPARC_TEMPLATE_SETTINGS,
+        n_chunks=SPARC["templates"]["n_chunks"],
+        code=script_code("sparc_template_chunk"),
+    script:
+        "../../scripts/sparc_template_chunk.py"
+
+
 rule sparc_templates:
+    input:
+        expand(
+            results_path("sparc/templates/chunk{chunk}.parquet"),
+            chunk=range(SPARC["templates"]["n_chunks"]),
+        ),
     output:
         SPARC_TEMPLATES,
     log:
         logs_path("sparc/templates.log"),
     benchmark:
         results_path("benchmarks/sparc/templates.tsv")
+    priority: 1000
     conda:
         conda_env("sparc")
-    threads: 2
     params:
-        templates=SPARC["templates"],
+        templates=SPARC_TEMPLATE_SETTINGS,
         code=script_code("sparc_templates"),
     script:
         "../../scripts/sparc_templates.py"
@@ -58,7 +83,7 @@ rule sparc_fit:
         optimiser=SPARC["optimiser"],
         posterior=SPARC["posterior"],
         sample=SPARC["sample"],
-        n_chunks=SPARC["n_chunks"],
+        n_chunks=lambda wildcards: sparc_model_chunks(wildcards.model),
         hubble_kms_mpc=SPARC["hubble_kms_mpc"],
         data_sha256=dataset_checksum(SPARC["dataset"]),
         code=script_code("sparc_fit"),

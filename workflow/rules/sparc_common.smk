@@ -6,6 +6,10 @@ SPARC = config["studies"]["sparc"]
 SPARC_RAW = f"data/raw/{SPARC['dataset']}"
 SPARC_TABLE = f"{SPARC_RAW}/SPARC_Lelli2016c.mrt"
 SPARC_TEMPLATES = results_path("sparc/darkexp_templates.parquet")
+# The solver settings of the template table (its n_chunks only says how many jobs compute it).
+SPARC_TEMPLATE_SETTINGS = {
+    k: v for k, v in SPARC["templates"].items() if k != "n_chunks"
+}
 SPARC_GALLERY = "sparc/figures/galaxies"  # one PNG per galaxy, shown as a gallery on the report's page
 # Their list with sha256s: the target (a file, checksummed) through which the report depends on them.
 SPARC_GALLERY_MANIFEST = "sparc/figures/galaxies.tsv"
@@ -19,13 +23,19 @@ SPARC_FIGURES = (
 
 
 def sparc_cells():
-    """(setting, model, chunk) triples: the setting's models (all by default), in n_chunks galaxy chunks."""
+    """(setting, model, chunk) triples: the setting's models (all by default), each in its n_chunks
+    galaxy chunks."""
     return [
         (name, model, chunk)
         for name, setting in SPARC["settings"].items()
         for model in setting.get("models") or SPARC["models"]
-        for chunk in range(SPARC["n_chunks"])
+        for chunk in range(sparc_model_chunks(model))
     ]
+
+
+def sparc_model_chunks(model):
+    """Fit jobs per (setting, model): the model's own n_chunks (costly halos), else the study's."""
+    return SPARC["models"][model].get("n_chunks", SPARC["n_chunks"])
 
 
 def sparc_cell_outputs(kind):

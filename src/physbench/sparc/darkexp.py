@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import CubicSpline
 
-from physbench.io import write_parquet
+from physbench.chunks import chunk_of
+from physbench.io import read_parquet, write_parquet
 
 log = logging.getLogger(__name__)
 
@@ -278,9 +279,11 @@ def template_rows(phi0: float, settings: TemplateSettings) -> pd.DataFrame:
     })
 
 
-def build_template_table(settings: TemplateSettings, n_jobs: int = 1) -> pd.DataFrame:
-    """Solve every phi0 of the grid (in ``n_jobs`` processes) and stack the templates into one table."""
-    grid = list(settings.phi0_grid)
+def build_template_table(settings: TemplateSettings, n_jobs: int = 1, chunk: int = 0,
+                         n_chunks: int = 1) -> pd.DataFrame:
+    """Solve every phi0 of the grid, or of its ``chunk``-th of ``n_chunks`` contiguous slices, in
+    ``n_jobs`` processes, and stack the templates into one table."""
+    grid = chunk_of(list(settings.phi0_grid), chunk, n_chunks)
     if n_jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -342,10 +345,23 @@ class DarkexpTemplates:
         return float(vmax_kms**2 * r_minus2_kpc / (g * self._vmax2_r2(phi0)))
 
 
-def build_templates(out, settings: dict, threads: int = 1) -> None:
-    """Solve DARKexp on the configured phi0 grid and write the template table."""
-    table = build_template_table(TemplateSettings(**settings), n_jobs=threads)
+def build_templates(out, settings: dict, chunk: int = 0, n_chunks: int = 1) -> None:
+    """Solve DARKexp on the ``chunk``-th of ``n_chunks`` slices of the configured phi0 grid and write
+    that part of the template table."""
+    table = build_template_table(TemplateSettings(**settings), chunk=chunk, n_chunks=n_chunks)
+    log.info("chunk %d of %d: phi0 %s", chunk, n_chunks, ", ".join(f"{v:g}" for v in table["phi0"].unique()))
+    write_parquet(out, table)
+
+
+def merge_templates(paths, out, settings: dict) -> None:
+    """Stack the chunks of the template table; every phi0 of the grid must be there exactly once."""
+    table = pd.concat([read_parquet(p) for p in paths], ignore_index=True).sort_values(["phi0", "s"], kind="stable")
+    template_settings = TemplateSettings(**settings)
+    expected = template_settings.phi0_grid
     per_phi0 = table.groupby("phi0").first()
+    if not np.array_equal(per_phi0.index.to_numpy(), expected) or len(table) != len(expected) * template_settings.n_s:
+        raise ValueError(f"DARKexp template chunks {list(map(str, paths))} hold phi0 {per_phi0.index.tolist()}, "
+                         f"not the configured grid {expected.tolist()}: rerun the sparc_template_chunk jobs")
     log.info("%d phi0 values, %.1f s solver time in all (max %.1f s per phi0)", len(per_phi0),
              per_phi0["solve_seconds"].sum(), per_phi0["solve_seconds"].max())
-    write_parquet(out, table)
+    write_parquet(out, table.reset_index(drop=True))

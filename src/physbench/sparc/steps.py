@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from physbench.chunks import chunk_of
 from physbench.io import read_parquet, write_parquet
 from physbench.metrics import aggregate, metrics_frame, undefined_note, write_metrics
 from physbench.provenance import Provenance
@@ -36,12 +37,6 @@ POSTERIOR_METRICS = {
 def sample_galaxies(table: pd.DataFrame, sample: dict) -> list[str]:
     """Galaxies of the configured sample (named cuts, optional explicit list)."""
     return select_sample(table, sample.get("cuts", []), sample.get("galaxies"))
-
-
-def chunk_of(galaxies: list[str], chunk: int, n_chunks: int) -> list[str]:
-    """The ``chunk``-th of ``n_chunks`` contiguous, near-equal slices of ``galaxies``."""
-    bounds = np.linspace(0, len(galaxies), n_chunks + 1).round().astype(int)
-    return galaxies[bounds[chunk]:bounds[chunk + 1]]
 
 
 def load_galaxy(data_dir, table: pd.DataFrame, name: str) -> Galaxy:
