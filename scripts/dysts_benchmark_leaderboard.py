@@ -1,7 +1,7 @@
 """Rule dysts_benchmark_leaderboard: our forecasters in the published leaderboard, summary and figure."""
 
 from physbench import logs
-from physbench.dysts_benchmark.study import leaderboard_job
+from physbench.dysts_benchmark.leaderboard_job import leaderboard_job
 
 logs.setup(snakemake.log[0])
 leaderboard_job(snakemake.input.rows, snakemake.input.reference, snakemake.params.settings,

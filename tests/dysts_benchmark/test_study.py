@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from physbench.dysts_benchmark import protocol, run, study
+from physbench.dysts_benchmark import leaderboard_job, protocol, run, study
 from physbench.io import read_parquet
 from physbench.metrics import read_metrics
 
@@ -33,7 +33,7 @@ def test_model_and_leaderboard_jobs(tmp_path):
     assert list(read_parquet(tmp_path / "rows.parquet").columns) == list(run.COLUMNS)
     metrics = read_metrics(tmp_path / "metrics.parquet")
     assert set(metrics["metric"]) == set(study.METRIC_UNITS) and set(metrics["unit"]) == {"A", "B", "C"}
-    summary = study.leaderboard_job([tmp_path / "rows.parquet"], tmp_path / "results.json.gz",
+    summary = leaderboard_job.leaderboard_job([tmp_path / "rows.parquet"], tmp_path / "results.json.gz",
                                     {"bootstrap_resamples": 100, "seed": 0}, tmp_path / "per_system.parquet",
                                     tmp_path / "medians.parquet", tmp_path / "comparisons.parquet",
                                     tmp_path / "summary.json", tmp_path / "leaderboard.png",
@@ -61,7 +61,20 @@ def test_leaderboard_without_a_reference_file(tmp_path):
     rows.to_parquet(tmp_path / "rows.parquet")
     paths = [tmp_path / name for name in ("per_system.parquet", "medians.parquet", "comparisons.parquet",
                                           "summary.json", "leaderboard.png")]
-    summary = study.leaderboard_job([tmp_path / "rows.parquet"], None, {"bootstrap_resamples": 100}, *paths)
+    summary = leaderboard_job.leaderboard_job([tmp_path / "rows.parquet"], None, {"bootstrap_resamples": 100}, *paths)
     assert summary["baseline"] is None and summary["baseline_median_smape"] is None and summary["n_systems"] == 2
     assert summary["best_model"] == "ar" and summary["best_median_smape"] == 20.0
     assert len(read_parquet(paths[2])) == 0
+
+
+def test_forecast_jobs_do_not_rerun_for_figure_code():
+    """The forecast script's code closure leaves out the figure modules that the leaderboard job uses."""
+    from pathlib import Path
+
+    from physbench.provenance import code_closure
+
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    names = {path.name for path in code_closure(scripts / "dysts_benchmark_forecast.py")}
+    assert "study.py" in names and not names & {"figures.py", "plotting.py", "leaderboard_job.py"}
+    leaderboard = {path.name for path in code_closure(scripts / "dysts_benchmark_leaderboard.py")}
+    assert {"figures.py", "plotting.py"} <= leaderboard
