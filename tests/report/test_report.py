@@ -454,3 +454,10 @@ def test_a_gallery_item_with_an_unsafe_name_gets_a_safe_file_name(tmp_path):
     assert list(manifest["system"]) == ["Lorenz", "a/b c", "../up"]
     assert list(manifest["file"]) == ["Lorenz.png", "a_b_c.png", "_up.png"]
     assert sorted(p.name for p in (tmp_path / "g").iterdir()) == ["Lorenz.png", "_up.png", "a_b_c.png"]
+    # The report names and anchors the items by the manifest's names, not by their file names.
+    from physbench.report.pages import gallery_items
+
+    items = gallery_items("chaos", tmp_path / "g")
+    assert [(item.name, item.id) for item in items] == [("../up", "chaos----up"), ("a/b c", "chaos-a-b-c"),
+                                                        ("Lorenz", "chaos-Lorenz")]
+    assert all(item.src.startswith("data:image/png;base64,") for item in items)

@@ -219,10 +219,20 @@ class GalleryItem:
 
 
 def gallery_items(study: str, directory: Path) -> list[GalleryItem]:
-    """The PNGs under ``directory`` as gallery figures, sorted by name (digits by value)."""
-    paths = sorted(directory.glob("*.png"), key=lambda p: [int(t) if t.isdigit() else t.lower()
-                                                           for t in re.split(r"(\d+)", p.stem)])
-    return [GalleryItem(anchor(study, p.stem), p.stem, html.image_data_uri(p)) for p in paths]
+    """The PNGs under ``directory`` as gallery figures, sorted by name (digits by value).
+
+    Names come from the gallery's manifest ``<directory>.tsv`` (:func:`physbench.plotting.save_gallery`:
+    first column the item's name, then its file), which keeps a name that its file had to spell
+    differently; without a manifest, from the file names.
+    """
+    manifest = directory.with_name(directory.name + ".tsv")
+    if manifest.exists():
+        listed = pd.read_csv(manifest, sep="\t", dtype=str, keep_default_na=False)
+        named = [(name, directory / file) for name, file in zip(listed.iloc[:, 0], listed["file"])]
+    else:
+        named = [(p.stem, p) for p in directory.glob("*.png")]
+    named.sort(key=lambda item: [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", item[0])])
+    return [GalleryItem(anchor(study, name), name, html.image_data_uri(path)) for name, path in named]
 
 
 def study_page(study: str, page: StudyPage, study_dir: Path, metrics: pd.DataFrame, summary: dict,
