@@ -2,11 +2,18 @@
 # Studies are plug-ins: each section under `studies:` in config is a study with its package
 # (src/physbench/<study>/), its rule file (workflow/rules/<study>.smk) and its schema fragment
 # (workflow/rules/<study>.schema.yaml). Nothing here names a study.
+import os
+
 from snakemake.utils import min_version, validate
 
 from physbench.workflow import check_config, check_yaml_syntax, study_schema_errors
 
 min_version("9.0")
+
+# Idle OpenMP threads sleep instead of spinning (jobs inherit this, on Slurm too). Spinning threads of
+# two runtimes in one job (XGBoost's and scikit-learn's) or beside a busy process doubled wall times
+# (benchmarks/contention.py).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 check_yaml_syntax("config.yaml")
 

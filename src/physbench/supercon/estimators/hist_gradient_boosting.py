@@ -7,7 +7,7 @@ from physbench.supercon.estimators import Estimator
 
 class HistGradientBoosting(Estimator):
     name = "hist_gradient_boosting"
-    threads = 2
+    threads = 1  # a second thread gained nothing (benchmarks/contention.py)
     cost = 350
 
     @staticmethod
