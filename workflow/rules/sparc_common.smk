@@ -46,8 +46,11 @@ def sparc_cell_outputs(kind):
 
 
 def sparc_fit_inputs(wildcards):
-    """The SPARC files, plus the template table for models that need it (so NFW & co. do not wait)."""
-    inputs = {"data": dataset_files(SPARC["dataset"]), "table": SPARC_TABLE}
+    """The SPARC galaxy table, plus the template table for models that need it (so NFW & co. do not
+    wait). The rotation curves are not listed: the pull that writes the table writes them beside it
+    (and the data checksum is a param), and 175 inputs per fit job made Snakemake's scheduler spend
+    most of its time checking their sizes."""
+    inputs = {"table": SPARC_TABLE}
     if sparc_halo(wildcards).needs_templates:
         inputs["templates"] = SPARC_TEMPLATES
     return inputs

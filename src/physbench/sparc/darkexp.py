@@ -279,19 +279,11 @@ def template_rows(phi0: float, settings: TemplateSettings) -> pd.DataFrame:
     })
 
 
-def build_template_table(settings: TemplateSettings, n_jobs: int = 1, chunk: int = 0,
-                         n_chunks: int = 1) -> pd.DataFrame:
-    """Solve every phi0 of the grid, or of its ``chunk``-th of ``n_chunks`` contiguous slices, in
-    ``n_jobs`` processes, and stack the templates into one table."""
+def build_template_table(settings: TemplateSettings, chunk: int = 0, n_chunks: int = 1) -> pd.DataFrame:
+    """Solve every phi0 of the grid, or of its ``chunk``-th of ``n_chunks`` contiguous slices (one
+    pipeline job each), and stack the templates into one table."""
     grid = chunk_of(list(settings.phi0_grid), chunk, n_chunks)
-    if n_jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            parts = list(pool.map(template_rows, grid, [settings] * len(grid)))
-    else:
-        parts = [template_rows(phi0, settings) for phi0 in grid]
-    return pd.concat(parts, ignore_index=True).loc[:, list(TEMPLATE_COLUMNS)]
+    return pd.concat([template_rows(phi0, settings) for phi0 in grid], ignore_index=True).loc[:, list(TEMPLATE_COLUMNS)]
 
 
 class DarkexpTemplates:

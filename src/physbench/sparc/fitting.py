@@ -39,6 +39,11 @@ PENALTY = 1e30  # -2 ln posterior where the model is undefined (e.g. distance or
 NOT_FINITE = "the model is undefined at every parameter value tried (e.g. distance or inclination 0): no chi2"
 
 
+def with_signed_squares(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The data arrays plus the baryonic V|V| terms (``vgas2`` etc.), computed once per galaxy."""
+    return arrays | {f"v{c}2": arrays[f"v{c}_kms"] * np.abs(arrays[f"v{c}_kms"]) for c in ("gas", "disk", "bul")}
+
+
 @dataclass(frozen=True)
 class PriorSettings:
     """Nuisance parameters and their priors (a config ``settings`` entry)."""
@@ -203,18 +208,17 @@ class RotationCurveFit:
     @staticmethod
     def _arrays(galaxy: Galaxy) -> dict[str, np.ndarray]:
         d = galaxy.curve.data
-        return {c: d[c].to_numpy()[None, :] for c in ("radius_kpc", "vobs_kms", "verr_kms", "vgas_kms",
-                                                       "vdisk_kms", "vbul_kms")}
+        return with_signed_squares({c: d[c].to_numpy()[None, :] for c in ("radius_kpc", "vobs_kms", "verr_kms",
+                                                                           "vgas_kms", "vdisk_kms", "vbul_kms")})
 
     def _components(self, theta: np.ndarray, names: list[str], galaxy: Galaxy, arrays: dict | None = None):
         """Deprojected data and model velocities for parameter sets theta (P, S); arrays (S, n)."""
         d = arrays if arrays is not None else self._arrays(galaxy)
         halo, ud, ub, delta, inc = self._unpack(theta, names, galaxy)
         radius = d["radius_kpc"] * delta
-        vgas, vdisk, vbul = d["vgas_kms"], d["vdisk_kms"], d["vbul_kms"]
-        gas2 = delta * vgas * np.abs(vgas)
-        disk2 = delta * ud * vdisk * np.abs(vdisk)
-        bul2 = delta * ub * vbul * np.abs(vbul)
+        gas2 = delta * d["vgas2"]
+        disk2 = delta * ud * d["vdisk2"]
+        bul2 = delta * ub * d["vbul2"]
         # Stellar mass and disk length at the fitted distance: L scales as D^2, lengths as D.
         stellar_mass = ud * galaxy.luminosity_1e9lsun * 1e9 * delta**2
         with np.errstate(all="ignore"):
@@ -400,7 +404,7 @@ class RotationCurveFit:
                 v = arrays[column][0]
                 v2 = np.interp(radius, arrays["radius_kpc"][0], v * np.abs(v))
                 new[column] = (np.sign(v2) * np.sqrt(np.abs(v2)))[None, :]
-            arrays = new
+            arrays = with_signed_squares(new)
         theta = self.result_.values[:, None]
         c = self._components(theta, self.names_, self.galaxy_, arrays)
         inc = self._unpack(theta, self.names_, self.galaxy_)[4]

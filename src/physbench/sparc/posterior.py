@@ -40,7 +40,9 @@ class VectorisedDEMove(emcee.moves.Move):
     (1 + sigma N(0, 1)), and is accepted with the Metropolis ratio; then the other half moves.
     emcee's ``DEMove`` does the same through per-walker Python loops (pairs, acceptance), which
     cost more than the vectorised log-posterior of a rotation curve; here each half-step is a few
-    array operations.
+    array operations, the random numbers of a whole step come from three draws, and the
+    log-posterior is called directly: it returns finite values or -inf for finite parameters, so
+    emcee's per-walker checks of its values (``compute_log_prob``) are skipped.
     """
 
     def __init__(self, sigma: float = 1.0e-5):
@@ -49,21 +51,23 @@ class VectorisedDEMove(emcee.moves.Move):
     def propose(self, model, state):
         n_walkers, n_dim = state.coords.shape
         random = model.random
-        gamma0 = 2.38 / math.sqrt(2.0 * n_dim)
         order = random.permutation(n_walkers)
-        halves = (order[:n_walkers // 2], order[n_walkers // 2:])
+        uniform = random.random_sample((3, n_walkers))
+        gamma = (2.38 / math.sqrt(2.0 * n_dim)) * (1.0 + self.sigma * random.standard_normal((n_walkers, 1)))
+        split = n_walkers // 2
         accepted = np.zeros(n_walkers, dtype=bool)
-        for moving, other in (halves, halves[::-1]):
-            n_moving, n_other = len(moving), len(other)
-            first = random.randint(n_other, size=n_moving)
-            second = (first + 1 + random.randint(n_other - 1, size=n_moving)) % n_other  # never == first
-            gamma = gamma0 * (1.0 + self.sigma * random.randn(n_moving, 1))
-            proposal = state.coords[moving] + gamma * (state.coords[other[first]] - state.coords[other[second]])
-            log_prob, _ = model.compute_log_prob_fn(proposal)
-            take = log_prob - state.log_prob[moving] > np.log(random.rand(n_moving))
-            state.coords[moving[take]] = proposal[take]
-            state.log_prob[moving[take]] = log_prob[take]
-            accepted[moving[take]] = True
+        for moving, other, draws in ((order[:split], order[split:], slice(0, split)),
+                                     (order[split:], order[:split], slice(split, n_walkers))):
+            n_other = len(other)
+            first = (uniform[0, draws] * n_other).astype(np.intp)
+            second = (first + 1 + (uniform[1, draws] * (n_other - 1)).astype(np.intp)) % n_other  # never == first
+            proposal = state.coords[moving] + gamma[draws] * (state.coords[other[first]] - state.coords[other[second]])
+            log_prob = np.asarray(model.log_prob_fn(proposal), dtype=float)
+            take = log_prob - state.log_prob[moving] > np.log(uniform[2, draws])
+            chosen = moving[take]
+            state.coords[chosen] = proposal[take]
+            state.log_prob[chosen] = log_prob[take]
+            accepted[chosen] = True
         return state, accepted
 
 

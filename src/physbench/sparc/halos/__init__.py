@@ -54,9 +54,9 @@ class Baryons:
 class HaloModel:
     """Base class: parameter names, default bounds and the circular velocity of the halo.
 
-    ``cost`` is the relative fit time (NFW = 1) and orders the jobs; a model with
-    ``needs_templates`` reads the DARKexp template table, one with ``needs_baryons`` gets
-    :class:`Baryons` in ``velocity_kms``.
+    ``cost`` is the relative time of a fit and its posterior (NFW = 1, as measured on the full study)
+    and orders the jobs; a model with ``needs_templates`` reads the DARKexp template table, one with
+    ``needs_baryons`` gets :class:`Baryons` in ``velocity_kms``.
     """
 
     name: str

@@ -11,6 +11,7 @@ class BaryonsOnly(HaloModel):
     """No dark halo: the baseline in which baryons alone must explain the curve."""
 
     name = "baryons"
+    cost = 0.4
 
     def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
         return np.zeros_like(np.asarray(radius_kpc, dtype=float))

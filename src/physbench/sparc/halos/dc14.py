@@ -48,7 +48,7 @@ class DC14(V200Halo):
 
     name = "dc14"
     needs_baryons = True
-    cost = 2.0
+    cost = 3.6
 
     def _profile(self, params, baryons):
         v200, c = 10.0 ** params[0], 10.0 ** params[1]
