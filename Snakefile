@@ -10,8 +10,8 @@ from physbench.workflow import check_config, check_yaml_syntax, study_schema_err
 
 min_version("9.0")
 
-# Idle OpenMP threads sleep instead of spinning (jobs inherit this, on Slurm too). Spinning threads of
-# two runtimes in one job (XGBoost's and scikit-learn's) or beside a busy process doubled wall times
+# Idle OpenMP threads sleep instead of spinning (jobs inherit this, on Slurm too): beside a busy
+# process, spinning threads made two-thread boosting fits 3-4x and nearest neighbours 1.5x slower
 # (benchmarks/contention.py).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 

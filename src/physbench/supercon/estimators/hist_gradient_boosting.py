@@ -7,7 +7,9 @@ from physbench.supercon.estimators import Estimator
 
 class HistGradientBoosting(Estimator):
     name = "hist_gradient_boosting"
-    threads = 1  # a second thread gained nothing (benchmarks/contention.py)
+    # One thread: two were 3.4x slower with passive OpenMP waits, and with spinning waits 3.2x slower
+    # beside a busy process (benchmarks/contention.py).
+    threads = 1
     cost = 350
 
     @staticmethod

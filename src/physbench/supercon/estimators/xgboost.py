@@ -7,7 +7,9 @@ from physbench.supercon.estimators import Estimator
 
 class XGBoost(Estimator):
     name = "xgboost"
-    threads = 1  # a second thread gained nothing (benchmarks/contention.py)
+    # One thread: two were 1.4x faster for twice the CPU with passive OpenMP waits, and with spinning
+    # waits 3.6x slower beside a busy process (benchmarks/contention.py).
+    threads = 1
     cost = 600
 
     @staticmethod
