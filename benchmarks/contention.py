@@ -28,7 +28,8 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-BUSY_LOOP = "while True: pass"
+# A CPU-bound competitor that ends when its parent does (even when the benchmark is killed).
+BUSY_LOOP = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    pass"
 
 
 def supercon_work(run: Path, model: str, threads: int) -> float:
