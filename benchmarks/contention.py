@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+CONTROL = "sparc_nfw"  # the single-threaded control family
 # A CPU-bound competitor that ends when its parent does (even when the benchmark is killed).
 BUSY_LOOP = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    pass"
 
@@ -78,7 +79,7 @@ def families() -> dict[str, int]:
     from physbench.supercon.estimators import REGISTRY
 
     models = yaml.safe_load((REPO / "config.yaml").read_text())["studies"]["supercon"]["models"]
-    return {name: REGISTRY[spec["estimator"]].threads for name, spec in models.items()} | {"sparc_nfw": 1}
+    return {name: REGISTRY[spec["estimator"]].threads for name, spec in models.items()} | {CONTROL: 1}
 
 
 def time_in_process(family: str, threads: int, passive: bool, run: Path) -> float:
@@ -113,7 +114,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        seconds = sparc_work() if args.worker == "sparc_nfw" else supercon_work(args.run, args.worker, args.threads)
+        seconds = sparc_work() if args.worker == CONTROL else supercon_work(args.run, args.worker, args.threads)
         print(json.dumps({"seconds": seconds}))
         return
     declared = families()
@@ -123,7 +124,7 @@ def main() -> None:
         parser.error(f"unknown famil(ies) {unknown}; choose from {sorted(declared)}")
     print(f"{'family':<24}{'threads':>8}{'OMP wait':>10}{'idle s':>9}{'contended s':>13}{'ratio':>7}")
     for family in chosen:
-        for threads in (2, 1) if family != "sparc_nfw" else (1,):
+        for threads in (2, 1) if family != CONTROL else (1,):
             for passive in (False, True) if threads > 1 else (False,):
                 idle = measure(family, threads, passive, args.run, False, args.repeats)
                 busy = measure(family, threads, passive, args.run, True, args.repeats)
@@ -131,6 +132,7 @@ def main() -> None:
                 mark = "*" if threads == declared[family] else " "
                 print(f"{family:<24}{threads:>7}{mark}{policy:>10}{idle:>9.2f}{busy:>13.2f}{busy / idle:>7.2f}",
                       flush=True)
+
 
 if __name__ == "__main__":
     main()
