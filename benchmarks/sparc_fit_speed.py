@@ -24,7 +24,7 @@ from physbench.io import read_parquet
 from physbench.metrics import read_metrics
 from physbench.sparc.darkexp import DarkexpTemplates, RadialGrid, TemplateSettings, build_template_table, solve_darkexp
 from physbench.sparc.data import read_galaxy_table
-from physbench.sparc.posterior import SamplerSettings, sample_posterior
+from physbench.sparc.posterior import SamplerSettings, sample_posteriors
 from physbench.sparc.steps import load_galaxy, make_fitter, sample_galaxies
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,13 +91,14 @@ def main() -> None:
         for model_name, model in study["models"].items():
             fitter = make_fitter(model, setting, study.get("optimiser", {}), templates, study["hubble_kms_mpc"],
                                  model_name)
-            seconds, sampling = [], []
+            seconds, fits = [], []
             for galaxy in galaxies:
                 start = time.perf_counter()
-                fitter.fit(galaxy)
+                fits.append((galaxy, fitter.fit(galaxy).result_))
                 seconds.append(time.perf_counter() - start)
-                if sampler.sample and fitter.result_.n_free:
-                    sampling.append(sample_posterior(fitter, sampler).seconds)
+            # As in the pipeline: the posteriors side by side, each galaxy's share of the time.
+            sampled = [(galaxy, result) for galaxy, result in fits if result.n_free] if sampler.sample else []
+            sampling = [posterior.seconds for posterior in sample_posteriors(fitter, sampled, sampler)]
             line = f"{model_name:<20}"
             for values in (np.array(seconds), np.array(sampling or [np.nan])):
                 line += f"{np.median(values):>8.3f}{values.mean():>8.3f}{values.max():>8.3f}{values.sum():>9.2f} |"

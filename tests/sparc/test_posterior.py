@@ -13,7 +13,13 @@ from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_te
 from physbench.sparc.data import read_galaxy_table, read_rotmod, rotmod_path
 from physbench.sparc.fitting import Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
 from physbench.sparc.halos import make_halo
-from physbench.sparc.posterior import SamplerSettings, VectorisedDEMove, sample_posterior
+from physbench.sparc.posterior import (
+    SamplerSettings,
+    VectorisedDEMove,
+    integrated_time,
+    sample_posterior,
+    sample_posteriors,
+)
 
 from .test_fitting import SNAPSHOT, synthetic
 
@@ -142,3 +148,40 @@ def test_68_percent_intervals_cover_the_truth_about_68_percent_of_the_time(kind,
     fraction = covered / total
     print(f"{kind}: {covered} of {total} true values ({fraction:.1%}) inside the 68 % interval")
     assert 0.55 <= fraction <= 0.80, fraction
+
+
+def test_integrated_time_is_emcees_estimate():
+    rng = np.random.default_rng(3)
+    chain = 0.1 * np.cumsum(rng.standard_normal((1500, 16, 3)), axis=0) + rng.standard_normal((1500, 16, 3))
+    np.testing.assert_allclose(integrated_time(chain), emcee.autocorr.integrated_time(chain, tol=0), rtol=1e-10)
+
+
+def test_stacked_log_posterior_equals_each_galaxys_own(sparc_table):
+    """Galaxies end to end give each galaxy's own ln posterior, inside and outside the bounds."""
+    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(free_upsilon=True), QUICK_OPTIMISER)
+    galaxies = [load(sparc_table, name) for name in ("DDO154", "NGC2403", "UGC00128")]
+    rng = np.random.default_rng(0)
+    theta = np.stack([fitter.fit(galaxy).result_.values for galaxy in galaxies])[:, None, :]
+    theta = theta + 0.02 * rng.standard_normal((3, 5, theta.shape[2]))
+    theta[1, 2, 0] = 10.0  # outside the V200 bounds
+    stacked = fitter.log_posterior_function(galaxies)(theta.reshape(-1, theta.shape[2])).reshape(3, 5)
+    for galaxy, sets, values in zip(galaxies, theta, stacked):
+        np.testing.assert_allclose(values, fitter.log_posterior_function([galaxy])(sets), rtol=1e-12)
+    assert stacked[1, 2] == -np.inf and np.isfinite(np.delete(stacked.ravel(), 7)).all()
+
+
+def test_posteriors_sampled_side_by_side_each_find_their_own_truth(sparc_table):
+    """Three synthetic galaxies sampled together: each chain converges around its own halo."""
+    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), QUICK_OPTIMISER)
+    truths = {"NGC2403": [2.05, 1.0], "NGC3198": [2.2, 0.8], "UGC00128": [1.9, 1.2]}
+    fits = []
+    for name, truth in truths.items():
+        galaxy = synthetic(load(sparc_table, name), fitter, truth)
+        fits.append((galaxy, fitter.fit(galaxy).result_))
+    posteriors = sample_posteriors(fitter, fits, SamplerSettings(max_steps=6000))
+    for (galaxy, _), posterior in zip(fits, posteriors):
+        assert posterior.converged, (galaxy.name, posterior.message)
+        spread = posterior.percentiles()
+        for param, true in zip(("log10_v200_kms", "log10_c200"), truths[galaxy.name]):
+            width = spread[param][84.0] - spread[param][16.0]
+            assert abs(spread[param][50.0] - true) < 3 * width, (galaxy.name, param)

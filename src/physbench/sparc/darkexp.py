@@ -304,7 +304,8 @@ class DarkexpTemplates:
         ln_s = np.log(table["s"].to_numpy()[:n_s])
         self.ln_s_min, self.ln_s_step, self.n_s = float(ln_s[0]), float(ln_s[1] - ln_s[0]), n_s
         ln_v = np.log(table["v_over_vmax"].to_numpy()).reshape(len(self.phi0_grid), n_s)
-        self._spline = CubicSpline(self.phi0_grid, ln_v, axis=0)
+        # Cubic spline in phi0 of each tabulated radius, as its polynomial coefficients per phi0 interval.
+        self._coefficients = CubicSpline(self.phi0_grid, ln_v, axis=0).c.reshape(4, -1)
         scalars = table.groupby("phi0").first()
         self._vmax2_r2 = CubicSpline(self.phi0_grid, scalars["vmax2_r_minus2"].to_numpy())
 
@@ -315,22 +316,23 @@ class DarkexpTemplates:
     def v_over_vmax(self, phi0, s) -> np.ndarray:
         """V_c/V_max of the DARKexp halo with shape phi0 at radii s = r/r_-2 (both clipped to the table).
 
-        ``phi0`` is a scalar, or of shape (m, 1) with ``s`` of shape (m, n) for m halos at once.
+        ``phi0`` and ``s`` broadcast against each other (e.g. (m, 1) and (m, n) for m halos at once).
+        The phi0 spline is evaluated at the two tabulated radii around each s only.
         """
         phi0 = np.clip(np.asarray(phi0, dtype=float), *self.phi0_range)
         pos = (np.log(np.asarray(s, dtype=float)) - self.ln_s_min) / self.ln_s_step
         pos = np.clip(pos, 0.0, self.n_s - 1.000001)
-        i = pos.astype(int)
+        i = pos.astype(np.intp)
         w = pos - i
-        if phi0.ndim == 0:
-            row = self._spline(phi0)
-            low, high = row[i], row[i + 1]
-        else:
-            rows = self._spline(phi0.reshape(-1))
-            i = np.broadcast_to(i, (rows.shape[0],) + i.shape[-1:])
-            w = np.broadcast_to(w, i.shape)
-            low, high = np.take_along_axis(rows, i, axis=1), np.take_along_axis(rows, i + 1, axis=1)
-        return np.exp(low * (1.0 - w) + high * w)
+        interval = np.clip(np.searchsorted(self.phi0_grid, phi0, side="right") - 1, 0, len(self.phi0_grid) - 2)
+        dx = phi0 - self.phi0_grid[interval]
+        first = interval * self.n_s + i  # flat index of (phi0 interval, tabulated radius)
+
+        def spline_at(flat):
+            c = self._coefficients[:, flat]
+            return ((c[0] * dx + c[1]) * dx + c[2]) * dx + c[3]
+
+        return np.exp(spline_at(first) * (1.0 - w) + spline_at(first + 1) * w)
 
     def mass_total(self, phi0: float, r_minus2_kpc: float, vmax_kms: float, g: float) -> float:
         """Total halo mass M = V_max^2 r_-2 / (G (V_max^2 r_-2/GM)(phi0)) in the units of ``g``."""

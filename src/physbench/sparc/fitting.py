@@ -39,11 +39,6 @@ PENALTY = 1e30  # -2 ln posterior where the model is undefined (e.g. distance or
 NOT_FINITE = "the model is undefined at every parameter value tried (e.g. distance or inclination 0): no chi2"
 
 
-def with_signed_squares(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The data arrays plus the baryonic V|V| terms (``vgas2`` etc.), computed once per galaxy."""
-    return arrays | {f"v{c}2": arrays[f"v{c}_kms"] * np.abs(arrays[f"v{c}_kms"]) for c in ("gas", "disk", "bul")}
-
-
 @dataclass(frozen=True)
 class PriorSettings:
     """Nuisance parameters and their priors (a config ``settings`` entry)."""
@@ -98,6 +93,37 @@ class Galaxy:
         return cls(curve.name, curve, float(row["distance_mpc"]), float(row["distance_err_mpc"]),
                    float(row["inclination_deg"]), float(row["inclination_err_deg"]), float(row["vflat_kms"]),
                    float(row["luminosity_1e9lsun"]), float(row["r_disk_kpc"]))
+
+
+def _constants(galaxy: Galaxy) -> dict[str, float]:
+    """The galaxy's own quantities that the model reads, by name."""
+    return {"distance_mpc": galaxy.distance_mpc, "inclination_deg": galaxy.inclination_deg,
+            "sin_inclination": math.sin(math.radians(galaxy.inclination_deg)),
+            "luminosity_msun": galaxy.luminosity_1e9lsun * 1e9, "disk_scale_length_kpc": galaxy.disk_scale_length_kpc}
+
+
+@dataclass(frozen=True)
+class GalaxyStack:
+    """Galaxies end to end, so that one objective call evaluates parameter sets of all of them.
+
+    ``points``: (1, N) arrays of every galaxy's points (data, V|V| terms, the galaxy constants per
+    point); ``galaxies``: (1, G) arrays of the galaxy constants; ``offsets``: each galaxy's first
+    point; ``point_galaxy``: each point's galaxy. ``bounds`` (G, P, 2); ``means`` and ``sigmas``
+    (P, G) of the priors (sigma NaN: flat).
+    """
+
+    names: list[str]
+    bounds: np.ndarray
+    means: np.ndarray
+    sigmas: np.ndarray
+    points: dict[str, np.ndarray]
+    galaxies: dict[str, np.ndarray]
+    offsets: np.ndarray
+    point_galaxy: np.ndarray
+
+    @property
+    def n_galaxies(self) -> int:
+        return len(self.offsets)
 
 
 @dataclass
@@ -188,52 +214,95 @@ class RotationCurveFit:
             add("inclination_deg", galaxy.inclination_deg, galaxy.inclination_err_deg, low=5.0, high=90.0)
         return names, bounds, np.array(means), np.array(sigmas)
 
-    def _unpack(self, theta: np.ndarray, names: list[str], galaxy: Galaxy):
-        """Halo parameters (k, S, 1) and nuisance arrays (S, 1) from theta of shape (P, S)."""
+    def _unpack(self, theta: np.ndarray, names: list[str], constants: dict[str, np.ndarray]):
+        """Halo parameters (k, S, M) and nuisance values (S, M) or defaults from theta of shape (P, S, M).
+
+        ``constants``: the galaxy constants (distance, table inclination) as (1, M) arrays.
+        """
         p = self.priors
-        s = theta.shape[1]
         index = {name: i for i, name in enumerate(names)}
-        nh = self.halo.n_params
-        halo = theta[:nh, :, None]
 
         def get(name, default):
-            return theta[index[name]][:, None] if name in index else np.full((s, 1), default)
+            return theta[index[name]] if name in index else default
 
         ud = 10.0 ** get("log10_upsilon_disk", math.log10(p.upsilon_disk))
         ub = 10.0 ** get("log10_upsilon_bulge", math.log10(p.upsilon_bulge))
-        delta = get("distance_mpc", galaxy.distance_mpc) / galaxy.distance_mpc
-        inc = get("inclination_deg", galaxy.inclination_deg)
-        return halo, ud, ub, delta, inc
+        delta = get("distance_mpc", constants["distance_mpc"]) / constants["distance_mpc"]
+        inc = get("inclination_deg", constants["inclination_deg"])
+        return theta[:self.halo.n_params], ud, ub, delta, inc
 
     @staticmethod
-    def _arrays(galaxy: Galaxy) -> dict[str, np.ndarray]:
-        d = galaxy.curve.data
-        return with_signed_squares({c: d[c].to_numpy()[None, :] for c in ("radius_kpc", "vobs_kms", "verr_kms",
-                                                                           "vgas_kms", "vdisk_kms", "vbul_kms")})
+    def _stellar_mass(ud, delta, constants: dict[str, np.ndarray]):
+        """Y_disk L[3.6] at the fitted distance (L scales as D^2)."""
+        return ud * constants["luminosity_msun"] * delta**2
 
-    def _components(self, theta: np.ndarray, names: list[str], galaxy: Galaxy, arrays: dict | None = None):
-        """Deprojected data and model velocities for parameter sets theta (P, S); arrays (S, n)."""
-        d = arrays if arrays is not None else self._arrays(galaxy)
-        halo, ud, ub, delta, inc = self._unpack(theta, names, galaxy)
+    @staticmethod
+    def _arrays(galaxy: Galaxy, radius_kpc: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """The galaxy's points as (1, n) arrays (data, baryonic V|V| terms) and its constants as (1, 1).
+
+        At ``radius_kpc`` instead of the data radii, the V|V| terms are interpolated linearly in
+        radius and the data columns are NaN.
+        """
+        d = galaxy.curve.data
+        arrays = {c: d[c].to_numpy() for c in ("radius_kpc", "vobs_kms", "verr_kms")}
+        for c in ("gas", "disk", "bul"):
+            v = d[f"v{c}_kms"].to_numpy()
+            arrays[f"v{c}2"] = v * np.abs(v)
+        if radius_kpc is not None:
+            new = np.asarray(radius_kpc, dtype=float)
+            blank = np.full(len(new), math.nan)
+            arrays = {"radius_kpc": new, "vobs_kms": blank, "verr_kms": blank} | {
+                k: np.interp(new, arrays["radius_kpc"], arrays[k]) for k in ("vgas2", "vdisk2", "vbul2")}
+        constants = {k: np.full((1, 1), v) for k, v in _constants(galaxy).items()}
+        return {k: v[None, :] for k, v in arrays.items()} | constants
+
+    def _stack(self, galaxies: list[Galaxy]) -> GalaxyStack:
+        """The galaxies end to end, for one objective over all of them; they must share the parameters."""
+        layouts = [self._layout(galaxy) for galaxy in galaxies]
+        names = layouts[0][0]
+        for galaxy, layout in zip(galaxies, layouts):
+            if layout[0] != names:
+                raise ValueError(f"{galaxy.name}: parameters {layout[0]} differ from {galaxies[0].name}'s {names}; "
+                                 "stack only galaxies with the same parameters")
+        points = [self._arrays(galaxy) for galaxy in galaxies]
+        sizes = [p["radius_kpc"].shape[1] for p in points]
+        constants = [_constants(galaxy) for galaxy in galaxies]
+        return GalaxyStack(
+            names=names,
+            bounds=np.array([layout[1] for layout in layouts], dtype=float).reshape(len(galaxies), len(names), 2),
+            means=np.array([layout[2] for layout in layouts]).reshape(len(galaxies), len(names)).T,
+            sigmas=np.array([layout[3] for layout in layouts]).reshape(len(galaxies), len(names)).T,
+            # One galaxy keeps its (1, 1) constants, so that per-parameter-set work is done once per set.
+            points=points[0] if len(galaxies) == 1 else {
+                k: np.concatenate([np.broadcast_to(p[k], (1, n)) for p, n in zip(points, sizes)], axis=1)
+                for k in points[0]},
+            galaxies={k: np.array([[c[k] for c in constants]]) for k in constants[0]},
+            offsets=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+            point_galaxy=np.repeat(np.arange(len(galaxies)), sizes))
+
+    def _components(self, theta: np.ndarray, names: list[str], points: dict[str, np.ndarray]):
+        """Deprojected data and model velocities for parameter sets theta (P, S, M) at points (1, N).
+
+        M is 1 (one galaxy: every parameter set applies to all points) or N (each point's own).
+        """
+        d = points
+        halo, ud, ub, delta, inc = self._unpack(theta, names, d)
         radius = d["radius_kpc"] * delta
         gas2 = delta * d["vgas2"]
         disk2 = delta * ud * d["vdisk2"]
         bul2 = delta * ub * d["vbul2"]
-        # Stellar mass and disk length at the fitted distance: L scales as D^2, lengths as D.
-        stellar_mass = ud * galaxy.luminosity_1e9lsun * 1e9 * delta**2
         with np.errstate(all="ignore"):
             if self.halo.needs_baryons:
-                stars = Baryons(stellar_mass, galaxy.disk_scale_length_kpc * delta)
+                stars = Baryons(self._stellar_mass(ud, delta, d), d["disk_scale_length_kpc"] * delta)
                 vhalo = self.halo.velocity_kms(radius, halo, stars)
             else:  # a halo that reads no baryons may define velocity_kms(radius_kpc, params)
                 vhalo = self.halo.velocity_kms(radius, halo)
-            vhalo = np.broadcast_to(vhalo, radius.shape)
-        scale = math.sin(math.radians(galaxy.inclination_deg)) / np.sin(np.radians(inc))
-        vobs = d["vobs_kms"] * scale
-        verr = d["verr_kms"] * scale
+            vhalo = np.broadcast_to(vhalo, np.broadcast_shapes(np.shape(vhalo), radius.shape))
+            scale = d["sin_inclination"] / np.sin(np.radians(inc))
         vmodel = np.sqrt(np.maximum(gas2 + disk2 + bul2 + vhalo**2, 0.0))
-        return {"radius_kpc": radius, "vobs_kms": vobs, "verr_kms": verr, "vgas2": gas2, "vdisk2": disk2,
-                "vbul2": bul2, "vhalo_kms": vhalo, "vmodel_kms": vmodel, "stellar_mass_msun": stellar_mass[:, 0]}
+        return {"radius_kpc": radius, "vobs_kms": d["vobs_kms"] * scale, "verr_kms": d["verr_kms"] * scale,
+                "vgas2": gas2, "vdisk2": disk2, "vbul2": bul2, "vhalo_kms": vhalo, "vmodel_kms": vmodel,
+                "to_table_frame": 1.0 / scale}
 
     def _lcdm_penalty(self, theta: np.ndarray, names: list[str], stellar_mass: np.ndarray) -> np.ndarray:
         """-2 ln of the LambdaCDM priors: c200 about the c-M relation, M_star about the SHM relation."""
@@ -247,14 +316,19 @@ class RotationCurveFit:
             stars = (np.log10(stellar_mass) - lcdm.log10_stellar_mass(m200)) / p.stellar_mass_sigma_dex
         return concentration**2 + stars**2
 
-    def _objective(self, theta, names, galaxy, means, sigmas, arrays=None):
-        """(-2 ln posterior, chi^2) for theta of shape (P, S)."""
-        c = self._components(theta, names, galaxy, arrays)
-        chi2 = np.sum(((c["vobs_kms"] - c["vmodel_kms"]) / c["verr_kms"]) ** 2, axis=1)
-        informative = np.isfinite(sigmas)
-        prior = np.sum(((theta[informative] - means[informative, None]) / sigmas[informative, None]) ** 2, axis=0)
+    def _objective(self, theta: np.ndarray, stack: GalaxyStack):
+        """(-2 ln posterior, chi^2), each of shape (S, G), for theta of shape (P, S, G)."""
+        per_point = theta if stack.n_galaxies == 1 else theta[:, :, stack.point_galaxy]
+        c = self._components(per_point, stack.names, stack.points)
+        residuals = ((c["vobs_kms"] - c["vmodel_kms"]) / c["verr_kms"]) ** 2
+        residuals = np.broadcast_to(residuals, (theta.shape[1], residuals.shape[1]))
+        chi2 = np.add.reduceat(residuals, stack.offsets, axis=1)
+        informative = np.isfinite(stack.sigmas[:, 0])
+        prior = np.sum(((theta[informative] - stack.means[informative, None, :])
+                        / stack.sigmas[informative, None, :]) ** 2, axis=0)
         if self.priors.halo_prior == "lcdm":
-            prior = prior + self._lcdm_penalty(theta, names, c["stellar_mass_msun"])
+            _, ud, _, delta, _ = self._unpack(theta, stack.names, stack.galaxies)
+            prior = prior + self._lcdm_penalty(theta, stack.names, self._stellar_mass(ud, delta, stack.galaxies))
         total = chi2 + prior
         bad = ~np.isfinite(total)
         total[bad] = PENALTY
@@ -265,18 +339,22 @@ class RotationCurveFit:
     def fit(self, galaxy: Galaxy) -> RotationCurveFit:
         """Fit the galaxy; the result is in ``self.result_`` (a :class:`FitResult`)."""
         start = time.perf_counter()
-        names, bounds, means, sigmas = self._layout(galaxy)
+        stack = self._stack([galaxy])
+        names = stack.names
+        bounds = [tuple(b) for b in stack.bounds[0].tolist()]
         self.galaxy_ = galaxy
         self.names_ = names
         opt = self.optimiser
-        lo = np.array([b[0] for b in bounds])
-        hi = np.array([b[1] for b in bounds])
-
-        arrays = self._arrays(galaxy)
+        lo, hi = stack.bounds[0, :, 0], stack.bounds[0, :, 1]
         step = 1e-6 * (hi - lo)
 
+        def evaluate(x):
+            """(-2 ln posterior, chi^2) at one parameter vector."""
+            total, chi2 = self._objective(x[:, None, None], stack)
+            return float(total[0, 0]), float(chi2[0, 0])
+
         def vector(theta):
-            return self._objective(theta, names, galaxy, means, sigmas, arrays)[0]
+            return self._objective(theta[:, :, None], stack)[0][:, 0]
 
         def value_and_gradient(x):
             # Central differences, all 2P + 1 points in one vectorised call.
@@ -285,10 +363,10 @@ class RotationCurveFit:
             return values[0], (values[1:len(x) + 1] - values[len(x) + 1:]) / (2.0 * step)
 
         if not names:  # nothing free (baryons only, nuisance fixed): evaluate, do not optimise
-            total, chi2 = self._objective(np.zeros((0, 1)), names, galaxy, means, sigmas, arrays)
-            failed = chi2[0] >= PENALTY
+            total, chi2 = evaluate(np.zeros(0))
+            failed = chi2 >= PENALTY
             self.result_ = FitResult(galaxy.name, self.model_name, [], np.zeros(0), np.zeros(0), [],
-                                     math.nan if failed else float(chi2[0]), math.nan if failed else float(total[0]),
+                                     math.nan if failed else chi2, math.nan if failed else total,
                                      len(galaxy.curve), not failed, [], time.perf_counter() - start,
                                      NOT_FINITE if failed else "")
             return self
@@ -305,7 +383,7 @@ class RotationCurveFit:
         agreeing = sum(1 for r in locals_ if r.fun - best.fun < 1e-4 * (1.0 + abs(best.fun)))
         x = best.x if best.fun <= de.fun else np.clip(de.x, lo, hi)
         value = min(best.fun, de.fun)
-        chi2 = float(self._objective(x[:, None], names, galaxy, means, sigmas)[1][0])
+        chi2 = evaluate(x)[1]
         finite = value < PENALTY and chi2 < PENALTY
         converged = (bool(best.success) or agreeing >= 2) and finite
         if not finite:  # the penalty is no chi^2: the fit failed
@@ -313,7 +391,7 @@ class RotationCurveFit:
         span = hi - lo
         at_bound = [n for n, v, a, b, w in zip(names, x, lo, hi, span)
                     if v - a < opt.bound_fraction * w or b - v < opt.bound_fraction * w]
-        errors = self._errors(x, lo, hi, names, galaxy, means, sigmas)
+        errors = self._errors(x, lo, hi, vector)
         message = "" if converged else NOT_FINITE if not finite else f"local optimiser: {best.message}"
         if at_bound:
             message = (message + "; " if message else "") + f"at bound: {', '.join(at_bound)}"
@@ -322,11 +400,10 @@ class RotationCurveFit:
                                  self.halo.derived(x[:self.halo.n_params]), self.halo.n_params)
         return self
 
-    def _errors(self, x, lo, hi, names, galaxy, means, sigmas) -> np.ndarray:
+    @staticmethod
+    def _errors(x, lo, hi, vector) -> np.ndarray:
         """1-sigma errors sqrt(diag(2 H^-1)) from a central-difference Hessian of -2 ln posterior."""
         p = len(x)
-        if p == 0:
-            return np.zeros(0)
         step = 1e-4 * (hi - lo)
         points = [x]
         for i in range(p):
@@ -336,7 +413,7 @@ class RotationCurveFit:
                     dx[i] += si * step[i]
                     dx[j] += sj * step[j]
                     points.append(x + dx)
-        values = self._objective(np.array(points).T, names, galaxy, means, sigmas)[0]
+        values = vector(np.array(points).T)
         hessian = np.zeros((p, p))
         k = 1
         for i in range(p):
@@ -351,40 +428,40 @@ class RotationCurveFit:
         diag = np.diag(cov)
         return np.where(diag > 0, np.sqrt(np.abs(diag)), math.nan)
 
-    def log_posterior_function(self):
-        """ln posterior of the fitted galaxy for parameter sets theta of shape (S, P), vectorised.
+    def log_posterior_function(self, galaxies: list[Galaxy] | None = None):
+        """ln posterior of galaxies with the same parameters (default: the fitted one), vectorised.
 
-        -(chi^2 + prior penalties) / 2 strictly inside the bounds, -inf outside them and where the
-        model is undefined (the optimiser's penalty value).
+        The function takes parameter sets of shape (G K, P), the K sets of each galaxy in turn, and
+        returns their ln posterior: -(chi^2 + prior penalties) / 2 strictly inside the bounds, -inf
+        outside them and where the model is undefined (the optimiser's penalty value).
         """
-        galaxy = self.galaxy_
-        names, bounds, means, sigmas = self._layout(galaxy)
-        low = np.array([b[0] for b in bounds])
-        high = np.array([b[1] for b in bounds])
-        arrays = self._arrays(galaxy)
+        stack = self._stack(galaxies or [self.galaxy_])
+        n_galaxies, n_params = stack.n_galaxies, len(stack.names)
+        low, high = stack.bounds[:, None, :, 0], stack.bounds[:, None, :, 1]
+        middle = 0.5 * (low + high)
 
         def log_posterior(theta: np.ndarray) -> np.ndarray:
-            out = np.full(len(theta), -np.inf)
-            inside = np.all((theta > low) & (theta < high), axis=1)
-            if inside.any():
-                total = self._objective(theta[inside].T, names, galaxy, means, sigmas, arrays)[0]
-                out[inside] = np.where(total < PENALTY, -0.5 * total, -np.inf)
-            return out
+            theta = theta.reshape(n_galaxies, -1, n_params)
+            inside = np.all((theta > low) & (theta < high), axis=2)
+            # Sets outside the bounds are evaluated at the middle of the box, then discarded.
+            total = self._objective(np.where(inside[..., None], theta, middle).transpose(2, 1, 0), stack)[0].T
+            return np.where(inside & (total < PENALTY), -0.5 * total, -np.inf).reshape(-1)
 
         return log_posterior
 
     def use_parameters(self, galaxy: Galaxy, values: dict[str, float]) -> RotationCurveFit:
         """Adopt parameter values (e.g. read back from the parameters table) instead of fitting."""
-        names, bounds, means, sigmas = self._layout(galaxy)
+        stack = self._stack([galaxy])
+        names = stack.names
         missing = [n for n in names if n not in values]
         if missing:
             raise KeyError(f"{galaxy.name} / {self.model_name}: no value for parameter(s) {missing}")
         x = np.array([float(values[n]) for n in names])
-        total, chi2 = self._objective(x[:, None], names, galaxy, means, sigmas)
+        total, chi2 = self._objective(x[:, None, None], stack)
         self.galaxy_, self.names_ = galaxy, names
-        self.result_ = FitResult(galaxy.name, self.model_name, names, x, np.full(len(x), math.nan), bounds,
-                                 float(chi2[0]), float(total[0]), len(galaxy.curve), True, [], 0.0, "",
-                                 n_halo=self.halo.n_params)
+        self.result_ = FitResult(galaxy.name, self.model_name, names, x, np.full(len(x), math.nan),
+                                 [tuple(b) for b in stack.bounds[0].tolist()], float(chi2[0, 0]), float(total[0, 0]),
+                                 len(galaxy.curve), True, [], 0.0, "", n_halo=self.halo.n_params)
         return self
 
     def predict(self, radius_kpc: np.ndarray | None = None) -> pd.DataFrame:
@@ -395,20 +472,9 @@ class RotationCurveFit:
         the baryonic V^2 terms are interpolated linearly in radius (data columns are then NaN).
         Baryonic columns are signed: sign(V^2) sqrt(|V^2|).
         """
-        arrays = self._arrays(self.galaxy_)
-        if radius_kpc is not None:
-            radius = np.asarray(radius_kpc, dtype=float)
-            new = {"radius_kpc": radius[None, :], "vobs_kms": np.full((1, len(radius)), math.nan),
-                   "verr_kms": np.full((1, len(radius)), math.nan)}
-            for column in ("vgas_kms", "vdisk_kms", "vbul_kms"):
-                v = arrays[column][0]
-                v2 = np.interp(radius, arrays["radius_kpc"][0], v * np.abs(v))
-                new[column] = (np.sign(v2) * np.sqrt(np.abs(v2)))[None, :]
-            arrays = with_signed_squares(new)
-        theta = self.result_.values[:, None]
-        c = self._components(theta, self.names_, self.galaxy_, arrays)
-        inc = self._unpack(theta, self.names_, self.galaxy_)[4]
-        to_table_frame = np.sin(np.radians(inc[0, 0])) / math.sin(math.radians(self.galaxy_.inclination_deg))
+        arrays = self._arrays(self.galaxy_, radius_kpc)
+        c = self._components(self.result_.values[:, None, None], self.names_, arrays)
+        to_table_frame = c["to_table_frame"][0]
 
         def signed_root(v2):
             return np.sign(v2) * np.sqrt(np.abs(v2)) * to_table_frame

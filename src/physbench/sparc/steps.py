@@ -17,7 +17,7 @@ from physbench.sparc.darkexp import DarkexpTemplates
 from physbench.sparc.data import load_galaxy_table, read_rotmod, rotmod_path, select_sample
 from physbench.sparc.fitting import FitResult, Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
 from physbench.sparc.halos import HALO_MODELS, make_halo
-from physbench.sparc.posterior import PERCENTILES, Posterior, SamplerSettings, sample_posterior
+from physbench.sparc.posterior import PERCENTILES, Posterior, SamplerSettings, sample_posteriors
 
 log = logging.getLogger(__name__)
 STUDY = "sparc"
@@ -147,28 +147,33 @@ def fit_chunk(data_dir, templates_parquet, out_metrics, out_parameters, out_samp
                                                           "hubble_kms_mpc")}, params["data_sha256"])
     metric_rows, parameter_rows, sample_frames = [], [], []
     with threadpool_limits(1):
+        fits = []  # (galaxy, MAP result or None, error)
         for name in galaxies:
             galaxy = load_galaxy(data_dir, table, name)
             try:
-                result = fitter.fit(galaxy).result_
-                error = None
+                result, error = fitter.fit(galaxy).result_, None
+                log.info("%s %s: chi2_nu = %.3f (N = %d, f = %d) in %.2f s%s", model_name, name,
+                         result.reduced_chi2, result.n_points, result.n_free, result.fit_seconds,
+                         f" [{result.message}]" if result.message else "")
             except (ValueError, ArithmeticError, RuntimeError, np.linalg.LinAlgError) as err:
                 result, error = None, f"{type(err).__name__}: {err}"
                 log.warning("%s / %s: %s", name, model_name, error)
-            key = _key(name, model_name, setting_name)
+            fits.append((galaxy, result, error))
+        # Posteriors of every sampleable MAP fit, sampled side by side.
+        sampled = [(galaxy, result) for galaxy, result, _ in fits if sampler.sample and result is not None
+                   and result.n_free and math.isfinite(result.neg2_log_posterior)]
+        posteriors = dict(zip((galaxy.name for galaxy, _ in sampled), sample_posteriors(fitter, sampled, sampler)))
+        for galaxy, result, error in fits:
+            key = _key(galaxy.name, model_name, setting_name)
             metric_rows += _metric_rows(result, key, len(galaxy.curve), error)
             if result is None:
                 continue
-            log.info("%s %s: chi2_nu = %.3f (N = %d, f = %d) in %.2f s%s", model_name, name,
-                     result.reduced_chi2, result.n_points, result.n_free, result.fit_seconds,
-                     f" [{result.message}]" if result.message else "")
-            posterior = None
-            if sampler.sample and result.n_free and math.isfinite(result.neg2_log_posterior):
-                posterior = sample_posterior(fitter, sampler)
+            posterior = posteriors.get(galaxy.name)
+            if posterior is not None:
                 metric_rows += _posterior_metric_rows(posterior, key)
-                sample_frames.append(_sample_frame(posterior, setting_name, model_name, name))
-                log.info("  posterior: %d steps, tau %.0f, acceptance %.2f, %.1f s%s", posterior.n_steps,
-                         posterior.tau_steps.max(), posterior.acceptance, posterior.seconds,
+                sample_frames.append(_sample_frame(posterior, setting_name, model_name, galaxy.name))
+                log.info("%s %s posterior: %d steps, tau %.0f, acceptance %.2f, %.1f s%s", model_name, galaxy.name,
+                         posterior.n_steps, posterior.tau_steps.max(), posterior.acceptance, posterior.seconds,
                          f" [{posterior.message}]" if posterior.message else "")
             parameter_rows += _parameter_rows(result, setting_name, posterior)
     write_metrics(metrics_frame(metric_rows, provenance), out_metrics)

@@ -19,7 +19,7 @@ class Einasto(HaloModel):
     name = "einasto"
     param_names = ("log10_v200_kms", "log10_c200", "alpha")
     default_bounds = {"log10_v200_kms": (0.7, 3.0), "log10_c200": (0.0, 2.5), "alpha": (0.05, 2.0)}
-    cost = 2.7
+    cost = 4.8
 
     def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
         v200, c, alpha = 10.0 ** params[0], 10.0 ** params[1], params[2]
