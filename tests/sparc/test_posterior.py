@@ -58,8 +58,7 @@ def test_vectorised_de_move_samples_a_correlated_gaussian():
         d = x - mean
         return -0.5 * np.einsum("si,ij,sj->s", d, precision, d)
 
-    sampler = emcee.EnsembleSampler(32, 3, log_prob, vectorize=True, moves=VectorisedDEMove())
-    sampler.random_state = np.random.RandomState(1).get_state()
+    sampler = emcee.EnsembleSampler(32, 3, log_prob, vectorize=True, moves=VectorisedDEMove([np.random.default_rng(1)]))
     sampler.run_mcmc(mean + 1e-3 * np.random.default_rng(1).standard_normal((32, 3)), 6000)
     tau = sampler.get_autocorr_time()  # raises when the chain is shorter than 50 tau
     samples = sampler.get_chain(discard=int(5 * tau.max()), flat=True)
@@ -178,10 +177,13 @@ def test_posteriors_sampled_side_by_side_each_find_their_own_truth(sparc_table):
     for name, truth in truths.items():
         galaxy = synthetic(load(sparc_table, name), fitter, truth)
         fits.append((galaxy, fitter.fit(galaxy).result_))
-    posteriors = sample_posteriors(fitter, fits, SamplerSettings(max_steps=6000))
+    posteriors = sample_posteriors(fitter, fits, SamplerSettings(max_steps=10000))
     for (galaxy, _), posterior in zip(fits, posteriors):
         assert posterior.converged, (galaxy.name, posterior.message)
         spread = posterior.percentiles()
         for param, true in zip(("log10_v200_kms", "log10_c200"), truths[galaxy.name]):
             width = spread[param][84.0] - spread[param][16.0]
             assert abs(spread[param][50.0] - true) < 3 * width, (galaxy.name, param)
+    # A galaxy's chain is its own: the same beside other galaxies (another chunking).
+    beside_other = sample_posteriors(fitter, [fits[0], fits[2]], SamplerSettings(max_steps=10000))[0]
+    np.testing.assert_array_equal(beside_other.samples, posteriors[0].samples)

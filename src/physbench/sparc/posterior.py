@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+import zlib
 from dataclasses import dataclass
 
 import emcee
@@ -38,32 +39,37 @@ PERCENTILES = (2.5, 5.0, 16.0, 50.0, 84.0, 95.0, 97.5)
 
 class VectorisedDEMove(emcee.moves.Move):
     """Differential-evolution move (ter Braak 2006; Nelson et al. 2013), as emcee's ``DEMove``, for
-    ``n_ensembles`` independent ensembles side by side (walkers of ensemble g in rows g W ... g W + W - 1).
+    independent ensembles side by side (walkers of ensemble g in rows g W ... g W + W - 1), each
+    drawing from its own random generator.
 
     Each ensemble is split at random into two halves; each walker of one half proposes
     x + gamma (x_a - x_b) with x_a != x_b drawn from the other half of its own ensemble and
     gamma = 2.38 / sqrt(2 ndim) (1 + sigma N(0, 1)), and is accepted with the Metropolis ratio; then
     the other half moves. emcee's ``DEMove`` does the same through per-walker Python loops (pairs,
     acceptance), which cost more than the vectorised log-posterior of a rotation curve; here each
-    half-step is a few array operations for all ensembles, the random numbers of a whole step come
-    from four draws, and the log-posterior is called directly: it returns finite values or -inf for
-    finite parameters, so emcee's per-walker checks of its values (``compute_log_prob``) are skipped.
+    half-step is a few array operations for all ensembles, an ensemble's random numbers of a whole
+    step come from two draws, and the log-posterior is called directly: it returns finite values or
+    -inf for finite parameters, so emcee's per-walker checks of its values (``compute_log_prob``)
+    are skipped. With one generator per ensemble, an ensemble's chain does not depend on the
+    ensembles beside it.
     """
 
-    def __init__(self, n_ensembles: int = 1, sigma: float = 1.0e-5):
-        self.n_ensembles = n_ensembles
+    def __init__(self, generators: list[np.random.Generator], sigma: float = 1.0e-5):
+        self.generators = generators
         self.sigma = sigma
 
     def propose(self, model, state):
         n_total, n_dim = state.coords.shape
-        n_ensembles = self.n_ensembles
+        n_ensembles = len(self.generators)
         n_walkers = n_total // n_ensembles
         coords = state.coords.reshape(n_ensembles, n_walkers, n_dim)
         log_prob = state.log_prob.reshape(n_ensembles, n_walkers)
-        random = model.random
-        order = np.argsort(random.random_sample((n_ensembles, n_walkers)), axis=1)  # a permutation per ensemble
-        uniform = random.random_sample((3, n_ensembles, n_walkers))
-        jitter = random.standard_normal((n_ensembles, n_walkers, 1))
+        uniform = np.empty((n_ensembles, 4, n_walkers))
+        jitter = np.empty((n_ensembles, n_walkers, 1))
+        for g, generator in enumerate(self.generators):
+            generator.random(out=uniform[g])
+            generator.standard_normal(out=jitter[g])
+        order = np.argsort(uniform[:, 3], axis=1)  # a random permutation per ensemble
         gamma = (2.38 / math.sqrt(2.0 * n_dim)) * (1.0 + self.sigma * jitter)
         split = n_walkers // 2
         rows = np.arange(n_ensembles)[:, None]
@@ -71,14 +77,14 @@ class VectorisedDEMove(emcee.moves.Move):
         for moving, other, draws in ((order[:, :split], order[:, split:], slice(0, split)),
                                      (order[:, split:], order[:, :split], slice(split, n_walkers))):
             n_other = other.shape[1]
-            first = (uniform[0, :, draws] * n_other).astype(np.intp)
-            second = (first + 1 + (uniform[1, :, draws] * (n_other - 1)).astype(np.intp)) % n_other  # never == first
+            first = (uniform[:, 0, draws] * n_other).astype(np.intp)
+            second = (first + 1 + (uniform[:, 1, draws] * (n_other - 1)).astype(np.intp)) % n_other  # never == first
             current = coords[rows, moving]
             difference = (coords[rows, np.take_along_axis(other, first, axis=1)]
                           - coords[rows, np.take_along_axis(other, second, axis=1)])
             proposal = current + gamma[:, draws] * difference
             proposed = np.asarray(model.log_prob_fn(proposal.reshape(-1, n_dim)), dtype=float).reshape(moving.shape)
-            take = proposed - log_prob[rows, moving] > np.log(uniform[2, :, draws])
+            take = proposed - log_prob[rows, moving] > np.log(uniform[:, 2, draws])
             coords[rows, moving] = np.where(take[..., None], proposal, current)
             log_prob[rows, moving] = np.where(take, proposed, log_prob[rows, moving])
             accepted[rows, moving] = take
@@ -175,8 +181,8 @@ def sample_posteriors(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]
     Galaxies with the same free parameters are sampled together (unless the halo model has
     ``stack_posteriors = False``): each has its own ensemble and convergence test, and one call of
     the log-posterior evaluates the walkers of all galaxies still sampling. That spreads the fixed
-    cost of a step over many galaxies. A galaxy's chain depends on the galaxies sampled with it (they
-    share the random stream), so results are reproducible for a given sample and chunking.
+    cost of a step over many galaxies. Each galaxy draws from its own random generator, seeded by
+    ``settings.seed`` and its name, so its chain does not depend on the galaxies beside it.
     """
     settings = settings or SamplerSettings()
     for _, result in fits:
@@ -208,12 +214,13 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
     bounds = np.array([result.bounds for result in results], dtype=float)  # (G, P, 2)
     low, high = bounds[..., 0], bounds[..., 1]
     span = (high - low)[:, None, :]
-    rng = np.random.default_rng(settings.seed)
-    coords = (np.array([result.values for result in results])[:, None, :]
-              + settings.init_scale * span * rng.standard_normal((n_galaxies, n_walkers, n_params)))
+    # Each galaxy's own random generator, from the seed and its name: its chain does not depend on
+    # the galaxies sampled beside it, hence not on the chunking.
+    generators = [np.random.default_rng([settings.seed, zlib.crc32(galaxy.name.encode())]) for galaxy in galaxies]
+    coords = np.array([result.values for result in results])[:, None, :] + settings.init_scale * span * np.stack(
+        [generator.standard_normal((n_walkers, n_params)) for generator in generators])
     coords = np.clip(coords, low[:, None, :] + 1e-6 * span, high[:, None, :] - 1e-6 * span).reshape(-1, n_params)
     log_prob = None
-    random_state = np.random.RandomState(settings.seed).get_state()
     chains, log_probs = [[] for _ in fits], [[] for _ in fits]
     accepted, seconds = np.zeros(n_galaxies), np.zeros(n_galaxies)
     tau = np.zeros((n_galaxies, n_params))
@@ -225,11 +232,9 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
         n_steps, n_active = min(settings.check_every, settings.max_steps - steps), len(active)
         sampler = emcee.EnsembleSampler(n_active * n_walkers, n_params,
                                         fit.log_posterior_function([galaxies[i] for i in active]),
-                                        vectorize=True, moves=VectorisedDEMove(n_active))
-        sampler.random_state = random_state
+                                        vectorize=True, moves=VectorisedDEMove([generators[i] for i in active]))
         state = sampler.run_mcmc(emcee.State(coords, log_prob=log_prob), n_steps,
                                  skip_initial_state_check=steps > 0)
-        random_state = sampler.random_state
         steps += n_steps
         chain = sampler.get_chain().reshape(n_steps, n_active, n_walkers, n_params)
         block_log_prob = sampler.get_log_prob().reshape(n_steps, n_active, n_walkers)
