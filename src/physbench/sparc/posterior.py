@@ -5,7 +5,10 @@ The log-posterior is the fit's own, -(chi^2 + prior penalties) / 2 inside the pa
 walkers in one vectorised call. The sampler moves the walkers by differential evolution
 (:class:`VectorisedDEMove`, emcee's ``DEMove`` with the red-blue update done in array operations):
 on these posteriors it halves the autocorrelation time of the stretch move, and the array form
-costs a third less per step than emcee's own moves.
+costs a third less per step than emcee's own moves. The galaxies of a fit job are sampled side by
+side (:func:`sample_posteriors`): one call evaluates the walkers of all of them, which spreads the
+fixed cost of a step, while each galaxy keeps its own ensemble, random generator and convergence
+test.
 
 The chain runs in blocks of ``check_every`` steps until it is ``tau_multiple`` integrated
 autocorrelation times long and the estimate of the time changed by less than ``tau_change`` over

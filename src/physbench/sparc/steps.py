@@ -131,7 +131,7 @@ def _sample_frame(posterior: Posterior, setting: str, model: str, galaxy: str) -
 
 def fit_chunk(data_dir, templates_parquet, out_metrics, out_parameters, out_samples, *, model_name: str,
               setting_name: str, chunk: int, params: dict) -> None:
-    """Fit one model under one prior setting to one chunk of the sample, then sample each posterior.
+    """Fit one model under one prior setting to one chunk of the sample, then sample the posteriors.
 
     Failures become metric rows; the posterior samples of every fit go to ``out_samples``.
     """
