@@ -1,8 +1,8 @@
 """Speed of the SPARC study: DARKexp solve time, per-galaxy MAP fit and posterior sampling time of each
 model, and the cost of a finished run.
 
-Usage: .venv/bin/python benchmarks/sparc_fit_speed.py [--galaxies 20] [--templates PATH] [--phi0 4.0]
-           [--run DIR]
+Usage: .venv/bin/python benchmarks/sparc_fit_speed.py [--galaxies 20] [--models nfw,dc14] [--templates PATH]
+           [--phi0 4.0] [--run DIR]
 Reads the pipeline's template table when it exists (else builds a coarse one and says so) and the
 vendored SPARC snapshot; fits and samples every model with the settings of config.yaml, on one
 thread. With --run (a project folder after ``snakemake sparc``), prints instead the run's cost per
@@ -56,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, help="a project folder with a finished SPARC run: print its cost")
     parser.add_argument("--galaxies", type=int, default=20, help="galaxies to fit per model (evenly spread)")
+    parser.add_argument("--models", help="comma-separated models of config.yaml to time (default: all)")
     parser.add_argument("--templates", default=str(REPO / "results" / "sparc" / "darkexp_templates.parquet"))
     parser.add_argument("--phi0", type=float, default=4.0, help="phi0 of the timed template solve")
     args = parser.parse_args()
@@ -63,7 +64,7 @@ def main() -> None:
         run_cost(args.run)
         return
     study = yaml.safe_load((REPO / "config.yaml").read_text())["studies"]["sparc"]
-    settings = TemplateSettings(**study["templates"])
+    settings = TemplateSettings(**{k: v for k, v in study["templates"].items() if k != "n_chunks"})
 
     with threadpool_limits(1):
         start = time.perf_counter()
@@ -88,7 +89,9 @@ def main() -> None:
         print(f"\n{len(galaxies)} galaxies, setting {setting_name}; seconds per galaxy: MAP fit | posterior")
         print(f"{'model':<20}{'median':>8}{'mean':>8}{'max':>8}{'total':>9} |{'median':>8}{'mean':>8}{'max':>8}"
               f"{'total':>9}")
-        for model_name, model in study["models"].items():
+        models = {name: model for name, model in study["models"].items()
+                  if not args.models or name in args.models.split(",")}
+        for model_name, model in models.items():
             fitter = make_fitter(model, setting, study.get("optimiser", {}), templates, study["hubble_kms_mpc"],
                                  model_name)
             seconds, fits = [], []

@@ -14,7 +14,7 @@ from physbench.sparc.halos import HALO_MODELS, Baryons, make_halo, nfw_mass_shap
 from physbench.sparc.halos import dc14 as dc14_module
 from physbench.sparc.halos.burkert import Burkert
 from physbench.sparc.halos.core_nfw import CoreNFW
-from physbench.sparc.halos.dc14 import DC14, dc14_shape, double_power_law_mass_shape
+from physbench.sparc.halos.dc14 import DC14, dc14_shape, double_power_law_mass_shape, log_mass_shape
 from physbench.sparc.halos.einasto import Einasto
 from physbench.sparc.halos.lucky13 import Lucky13
 from physbench.sparc.halos.nfw import NFW
@@ -139,9 +139,23 @@ def test_double_power_law_mass_matches_the_integral_of_its_density(shape):
     assert np.allclose(double_power_law_mass_shape(y, 1.0, 3.0, 1.0), nfw_mass_shape(y), rtol=1e-10)
 
 
+def test_dc14_mass_table_matches_the_hypergeometric_form():
+    rng = np.random.default_rng(3)
+    # Beyond the fitted X range too (clamped), and the whole ln(r / r_s) range of SPARC fits.
+    log_ratio, ln_y = rng.uniform(-4.5, -1.0, 20000), rng.uniform(-12.0, 9.0, 20000)
+    alpha, beta, gamma, _ = dc14_shape(log_ratio)
+    exact = np.log(double_power_law_mass_shape(np.exp(ln_y), alpha, beta, gamma))
+    assert np.max(np.abs(log_mass_shape(log_ratio, ln_y) - exact)) < 1e-4
+    # Past the table's ln y range: the power-law asymptote M ~ y^(3 - gamma) / (3 - gamma).
+    alpha, beta, gamma, _ = dc14_shape(-2.0)
+    assert log_mass_shape(-2.0, -20.0) == pytest.approx(-20.0 * (3 - gamma) - math.log(3 - gamma), abs=1e-6)
+    assert np.isnan(log_mass_shape(np.nan, 1.0)) and np.isnan(log_mass_shape(-2.0, np.nan))
+
+
 def test_dc14_reduces_to_nfw_with_nfw_shape(monkeypatch):
     """With (alpha, beta, gamma) = (1, 3, 1) and c_DC14 = c200, DC14 is NFW."""
     monkeypatch.setattr(dc14_module, "dc14_shape", lambda log_ratio: (1.0, 3.0, 1.0, 1.0))
+    monkeypatch.setattr(dc14_module, "log_mass_shape", lambda log_ratio, ln_y: np.log(nfw_mass_shape(np.exp(ln_y))))
     params = np.array([math.log10(130.0), math.log10(9.0)])
     radius = np.geomspace(0.1, 200.0, 25)
     baryons = Baryons(stellar_mass_msun=1e10, disk_scale_length_kpc=3.0)

@@ -95,21 +95,23 @@ class Galaxy:
                    float(row["luminosity_1e9lsun"]), float(row["r_disk_kpc"]))
 
 
-def _constants(galaxy: Galaxy) -> dict[str, float]:
-    """The galaxy's own quantities that the model reads, by name."""
-    return {"distance_mpc": galaxy.distance_mpc, "inclination_deg": galaxy.inclination_deg,
-            "sin_inclination": math.sin(math.radians(galaxy.inclination_deg)),
-            "luminosity_msun": galaxy.luminosity_1e9lsun * 1e9, "disk_scale_length_kpc": galaxy.disk_scale_length_kpc}
+def _constants(galaxies: list[Galaxy]) -> dict[str, np.ndarray]:
+    """The galaxies' own quantities that the model reads, by name, as (1, G) arrays."""
+    return {k: np.array([v]) for k, v in {
+        "distance_mpc": [g.distance_mpc for g in galaxies], "inclination_deg": [g.inclination_deg for g in galaxies],
+        "sin_inclination": [math.sin(math.radians(g.inclination_deg)) for g in galaxies],
+        "luminosity_msun": [g.luminosity_1e9lsun * 1e9 for g in galaxies],
+        "disk_scale_length_kpc": [g.disk_scale_length_kpc for g in galaxies]}.items()}
 
 
 @dataclass(frozen=True)
 class GalaxyStack:
     """Galaxies end to end, so that one objective call evaluates parameter sets of all of them.
 
-    ``points``: (1, N) arrays of every galaxy's points (data, V|V| terms, the galaxy constants per
-    point); ``galaxies``: (1, G) arrays of the galaxy constants; ``offsets``: each galaxy's first
-    point; ``point_galaxy``: each point's galaxy. ``bounds`` (G, P, 2); ``means`` and ``sigmas``
-    (P, G) of the priors (sigma NaN: flat).
+    ``points``: (1, N) arrays of every galaxy's points (data, V|V| terms); ``galaxies``: (1, G)
+    arrays of the galaxy constants; ``offsets``: each galaxy's first point; ``point_galaxy``: each
+    point's galaxy. ``bounds`` (G, P, 2); ``means`` and ``sigmas`` (P, G) of the priors (sigma NaN:
+    flat).
     """
 
     names: list[str]
@@ -215,9 +217,9 @@ class RotationCurveFit:
         return names, bounds, np.array(means), np.array(sigmas)
 
     def _unpack(self, theta: np.ndarray, names: list[str], constants: dict[str, np.ndarray]):
-        """Halo parameters (k, S, M) and nuisance values (S, M) or defaults from theta of shape (P, S, M).
+        """Halo parameters (k, S, G) and nuisance values (S, G) or defaults from theta of shape (P, S, G).
 
-        ``constants``: the galaxy constants (distance, table inclination) as (1, M) arrays.
+        ``constants``: the galaxy constants (distance, table inclination) as (1, G) arrays.
         """
         p = self.priors
         index = {name: i for i, name in enumerate(names)}
@@ -238,7 +240,7 @@ class RotationCurveFit:
 
     @staticmethod
     def _arrays(galaxy: Galaxy, radius_kpc: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """The galaxy's points as (1, n) arrays (data, baryonic V|V| terms) and its constants as (1, 1).
+        """The galaxy's points as (1, n) arrays: data and baryonic V|V| terms.
 
         At ``radius_kpc`` instead of the data radii, the V|V| terms are interpolated linearly in
         radius and the data columns are NaN.
@@ -253,8 +255,7 @@ class RotationCurveFit:
             blank = np.full(len(new), math.nan)
             arrays = {"radius_kpc": new, "vobs_kms": blank, "verr_kms": blank} | {
                 k: np.interp(new, arrays["radius_kpc"], arrays[k]) for k in ("vgas2", "vdisk2", "vbul2")}
-        constants = {k: np.full((1, 1), v) for k, v in _constants(galaxy).items()}
-        return {k: v[None, :] for k, v in arrays.items()} | constants
+        return {k: v[None, :] for k, v in arrays.items()}
 
     def _stack(self, galaxies: list[Galaxy]) -> GalaxyStack:
         """The galaxies end to end, for one objective over all of them; they must share the parameters."""
@@ -266,43 +267,50 @@ class RotationCurveFit:
                                  "stack only galaxies with the same parameters")
         points = [self._arrays(galaxy) for galaxy in galaxies]
         sizes = [p["radius_kpc"].shape[1] for p in points]
-        constants = [_constants(galaxy) for galaxy in galaxies]
         return GalaxyStack(
             names=names,
             bounds=np.array([layout[1] for layout in layouts], dtype=float).reshape(len(galaxies), len(names), 2),
             means=np.array([layout[2] for layout in layouts]).reshape(len(galaxies), len(names)).T,
             sigmas=np.array([layout[3] for layout in layouts]).reshape(len(galaxies), len(names)).T,
-            # One galaxy keeps its (1, 1) constants, so that per-parameter-set work is done once per set.
-            points=points[0] if len(galaxies) == 1 else {
-                k: np.concatenate([np.broadcast_to(p[k], (1, n)) for p, n in zip(points, sizes)], axis=1)
-                for k in points[0]},
-            galaxies={k: np.array([[c[k] for c in constants]]) for k in constants[0]},
+            points={k: np.concatenate([p[k] for p in points], axis=1) for k in points[0]},
+            galaxies=_constants(galaxies),
             offsets=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
             point_galaxy=np.repeat(np.arange(len(galaxies)), sizes))
 
-    def _components(self, theta: np.ndarray, names: list[str], points: dict[str, np.ndarray]):
-        """Deprojected data and model velocities for parameter sets theta (P, S, M) at points (1, N).
+    def _components(self, theta: np.ndarray, names: list[str], points: dict[str, np.ndarray],
+                    galaxies: dict[str, np.ndarray], point_galaxy: np.ndarray | None = None):
+        """Deprojected data and model velocities for parameter sets theta (P, S, G) at points (1, N).
 
-        M is 1 (one galaxy: every parameter set applies to all points) or N (each point's own).
+        ``galaxies``: the galaxy constants as (1, G) arrays; ``point_galaxy``: each point's galaxy,
+        None for one galaxy (G = 1: every parameter set applies to all points). The nuisance terms
+        are computed once per parameter set, then spread to the points.
         """
-        d = points
-        halo, ud, ub, delta, inc = self._unpack(theta, names, d)
-        radius = d["radius_kpc"] * delta
-        gas2 = delta * d["vgas2"]
-        disk2 = delta * ud * d["vdisk2"]
-        bul2 = delta * ub * d["vbul2"]
+        halo, ud, ub, delta, inc = self._unpack(theta, names, galaxies)
+        with np.errstate(all="ignore"):
+            scale = galaxies["sin_inclination"] / np.sin(np.radians(inc))
+            per_set = {"delta": delta, "disk": delta * ud, "bulge": delta * ub, "scale": scale,
+                       "stellar_mass": self._stellar_mass(ud, delta, galaxies),
+                       "scale_length": galaxies["disk_scale_length_kpc"] * delta}
+        if point_galaxy is not None:
+            per_set = {k: np.broadcast_to(v, theta.shape[1:])[:, point_galaxy] for k, v in per_set.items()}
+            halo = halo[:, :, point_galaxy]
+        delta = per_set["delta"]
+        radius = points["radius_kpc"] * delta
+        gas2 = delta * points["vgas2"]
+        disk2 = per_set["disk"] * points["vdisk2"]
+        bul2 = per_set["bulge"] * points["vbul2"]
         with np.errstate(all="ignore"):
             if self.halo.needs_baryons:
-                stars = Baryons(self._stellar_mass(ud, delta, d), d["disk_scale_length_kpc"] * delta)
+                stars = Baryons(per_set["stellar_mass"], per_set["scale_length"])
                 vhalo = self.halo.velocity_kms(radius, halo, stars)
             else:  # a halo that reads no baryons may define velocity_kms(radius_kpc, params)
                 vhalo = self.halo.velocity_kms(radius, halo)
             vhalo = np.broadcast_to(vhalo, np.broadcast_shapes(np.shape(vhalo), radius.shape))
-            scale = d["sin_inclination"] / np.sin(np.radians(inc))
+        scale = per_set["scale"]
         vmodel = np.sqrt(np.maximum(gas2 + disk2 + bul2 + vhalo**2, 0.0))
-        return {"radius_kpc": radius, "vobs_kms": d["vobs_kms"] * scale, "verr_kms": d["verr_kms"] * scale,
+        return {"radius_kpc": radius, "vobs_kms": points["vobs_kms"] * scale, "verr_kms": points["verr_kms"] * scale,
                 "vgas2": gas2, "vdisk2": disk2, "vbul2": bul2, "vhalo_kms": vhalo, "vmodel_kms": vmodel,
-                "to_table_frame": 1.0 / scale}
+                "scale": scale}
 
     def _lcdm_penalty(self, theta: np.ndarray, names: list[str], stellar_mass: np.ndarray) -> np.ndarray:
         """-2 ln of the LambdaCDM priors: c200 about the c-M relation, M_star about the SHM relation."""
@@ -318,8 +326,8 @@ class RotationCurveFit:
 
     def _objective(self, theta: np.ndarray, stack: GalaxyStack):
         """(-2 ln posterior, chi^2), each of shape (S, G), for theta of shape (P, S, G)."""
-        per_point = theta if stack.n_galaxies == 1 else theta[:, :, stack.point_galaxy]
-        c = self._components(per_point, stack.names, stack.points)
+        c = self._components(theta, stack.names, stack.points, stack.galaxies,
+                             None if stack.n_galaxies == 1 else stack.point_galaxy)
         residuals = ((c["vobs_kms"] - c["vmodel_kms"]) / c["verr_kms"]) ** 2
         residuals = np.broadcast_to(residuals, (theta.shape[1], residuals.shape[1]))
         chi2 = np.add.reduceat(residuals, stack.offsets, axis=1)
@@ -473,8 +481,8 @@ class RotationCurveFit:
         Baryonic columns are signed: sign(V^2) sqrt(|V^2|).
         """
         arrays = self._arrays(self.galaxy_, radius_kpc)
-        c = self._components(self.result_.values[:, None, None], self.names_, arrays)
-        to_table_frame = c["to_table_frame"][0]
+        c = self._components(self.result_.values[:, None, None], self.names_, arrays, _constants([self.galaxy_]))
+        to_table_frame = 1.0 / c["scale"][0]
 
         def signed_root(v2):
             return np.sign(v2) * np.sqrt(np.abs(v2)) * to_table_frame

@@ -87,9 +87,10 @@ class VectorisedDEMove(emcee.moves.Move):
                           - coords[rows, np.take_along_axis(other, second, axis=1)])
             proposal = current + gamma[:, draws] * difference
             proposed = np.asarray(model.log_prob_fn(proposal.reshape(-1, n_dim)), dtype=float).reshape(moving.shape)
-            take = proposed - log_prob[rows, moving] > np.log(uniform[:, 2, draws])
+            current_log_prob = log_prob[rows, moving]
+            take = proposed - current_log_prob > np.log(uniform[:, 2, draws])
             coords[rows, moving] = np.where(take[..., None], proposal, current)
-            log_prob[rows, moving] = np.where(take, proposed, log_prob[rows, moving])
+            log_prob[rows, moving] = np.where(take, proposed, current_log_prob)
             accepted[rows, moving] = take
         state.coords = coords.reshape(n_total, n_dim)
         state.log_prob = log_prob.reshape(n_total)
@@ -181,8 +182,8 @@ def sample_posteriors(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]
                       settings: SamplerSettings | None = None) -> list[Posterior]:
     """Sample the posteriors of MAP fits of ``fit``'s model to several galaxies, side by side.
 
-    Galaxies with the same free parameters are sampled together (unless the halo model has
-    ``stack_posteriors = False``): each has its own ensemble and convergence test, and one call of
+    Galaxies with the same free parameters are sampled together: each has its own ensemble and
+    convergence test, and one call of
     the log-posterior evaluates the walkers of all galaxies still sampling. That spreads the fixed
     cost of a step over many galaxies. Each galaxy draws from its own random generator, seeded by
     ``settings.seed`` and its name, so its chain does not depend on the galaxies beside it.
@@ -195,7 +196,7 @@ def sample_posteriors(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]
             raise ValueError(f"{result.galaxy} / {result.model}: the MAP fit failed, nothing to start from")
     stacks: dict[tuple, list[int]] = {}
     for i, (_, result) in enumerate(fits):
-        stacks.setdefault((tuple(result.param_names), 0 if fit.halo.stack_posteriors else i), []).append(i)
+        stacks.setdefault(tuple(result.param_names), []).append(i)
     posteriors: list[Posterior | None] = [None] * len(fits)
     for members in stacks.values():
         for i, posterior in zip(members, _sample_stack(fit, [fits[i] for i in members], settings)):
@@ -230,12 +231,14 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
     previous_tau = np.full(n_galaxies, math.inf)
     converged = np.zeros(n_galaxies, dtype=bool)
     active, steps = list(range(n_galaxies)), 0
+    log_posterior, stacked = None, None
     while active and steps < settings.max_steps:
         block_start = time.perf_counter()
         n_steps, n_active = min(settings.check_every, settings.max_steps - steps), len(active)
-        sampler = emcee.EnsembleSampler(n_active * n_walkers, n_params,
-                                        fit.log_posterior_function([galaxies[i] for i in active]),
-                                        vectorize=True, moves=VectorisedDEMove([generators[i] for i in active]))
+        if stacked != active:  # the stack of the galaxies still sampling, rebuilt when one dropped out
+            log_posterior, stacked = fit.log_posterior_function([galaxies[i] for i in active]), active
+        sampler = emcee.EnsembleSampler(n_active * n_walkers, n_params, log_posterior, vectorize=True,
+                                        moves=VectorisedDEMove([generators[i] for i in active]))
         state = sampler.run_mcmc(emcee.State(coords, log_prob=log_prob), n_steps,
                                  skip_initial_state_check=steps > 0)
         steps += n_steps

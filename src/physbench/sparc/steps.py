@@ -160,8 +160,8 @@ def fit_chunk(data_dir, templates_parquet, out_metrics, out_parameters, out_samp
                 log.warning("%s / %s: %s", name, model_name, error)
             fits.append((galaxy, result, error))
         # Posteriors of every sampleable MAP fit, sampled side by side.
-        sampled = [(galaxy, result) for galaxy, result, _ in fits if sampler.sample and result is not None
-                   and result.n_free and math.isfinite(result.neg2_log_posterior)]
+        sampled = [(galaxy, result) for galaxy, result, _ in fits if result is not None and result.n_free
+                   and math.isfinite(result.neg2_log_posterior)] if sampler.sample else []
         posteriors = dict(zip((galaxy.name for galaxy, _ in sampled), sample_posteriors(fitter, sampled, sampler)))
         for galaxy, result, error in fits:
             key = _key(galaxy.name, model_name, setting_name)

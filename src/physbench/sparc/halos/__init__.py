@@ -57,9 +57,8 @@ class HaloModel:
     ``cost`` is the relative time of a fit and its posterior (NFW = 1, as measured on the full study)
     and orders the jobs; a model with ``needs_templates`` reads the DARKexp template table, one with
     ``needs_baryons`` gets :class:`Baryons` in ``velocity_kms``. Posteriors of several galaxies are
-    sampled side by side, with every parameter set repeated at each of its galaxy's points; a model
-    whose per-set work is too costly to repeat per point sets ``stack_posteriors = False`` and is
-    sampled one galaxy at a time.
+    sampled side by side, with every parameter set repeated at each of its galaxy's points, so
+    ``velocity_kms`` should cost little per point (DC14 reads its enclosed mass from a table).
     """
 
     name: str
@@ -68,7 +67,6 @@ class HaloModel:
     cost: float = 1.0
     needs_templates: bool = False
     needs_baryons: bool = False
-    stack_posteriors: bool = True
 
     def __init__(self, bounds: dict[str, tuple[float, float]] | None = None,
                  hubble_kms_mpc: float = DEFAULT_HUBBLE_KMS_MPC, templates: DarkexpTemplates | None = None):
