@@ -183,10 +183,10 @@ def sample_posteriors(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]
     """Sample the posteriors of MAP fits of ``fit``'s model to several galaxies, side by side.
 
     Galaxies with the same free parameters are sampled together: each has its own ensemble and
-    convergence test, and one call of
-    the log-posterior evaluates the walkers of all galaxies still sampling. That spreads the fixed
-    cost of a step over many galaxies. Each galaxy draws from its own random generator, seeded by
-    ``settings.seed`` and its name, so its chain does not depend on the galaxies beside it.
+    convergence test, and one call of the log-posterior evaluates the walkers of all galaxies still
+    sampling. That spreads the fixed cost of a step over many galaxies. Each galaxy draws from its
+    own random generator, seeded by ``settings.seed`` and its name, so its chain does not depend on
+    the galaxies beside it.
     """
     settings = settings or SamplerSettings()
     for _, result in fits:
