@@ -150,8 +150,8 @@ class Hernquist(HaloModel):
     param_names = ("log10_mass_msun", "log10_a_kpc")
     default_bounds = {"log10_mass_msun": (7.0, 13.5), "log10_a_kpc": (-1.0, 2.5)}
 
-    def velocity_kms(self, radius_kpc, params):
-        mass, a = 10.0 ** params[0], 10.0 ** params[1]
+    def profile(self, radius_kpc, log10_mass_msun, log10_a_kpc):
+        mass, a = 10.0**log10_mass_msun, 10.0**log10_a_kpc
         return np.sqrt(G_KPC_KMS2_PER_MSUN * mass * radius_kpc) / (radius_kpc + a)
 ''',
 }

@@ -97,11 +97,11 @@ class Galaxy:
 
 def _constants(galaxies: list[Galaxy]) -> dict[str, np.ndarray]:
     """The galaxies' own quantities that the model reads, by name, as (1, G) arrays."""
-    return {k: np.array([v]) for k, v in {
-        "distance_mpc": [g.distance_mpc for g in galaxies], "inclination_deg": [g.inclination_deg for g in galaxies],
-        "sin_inclination": [math.sin(math.radians(g.inclination_deg)) for g in galaxies],
-        "luminosity_msun": [g.luminosity_1e9lsun * 1e9 for g in galaxies],
-        "disk_scale_length_kpc": [g.disk_scale_length_kpc for g in galaxies]}.items()}
+    inclination_deg = np.array([[g.inclination_deg for g in galaxies]])
+    return {"distance_mpc": np.array([[g.distance_mpc for g in galaxies]]), "inclination_deg": inclination_deg,
+            "sin_inclination": np.sin(np.radians(inclination_deg)),
+            "luminosity_msun": np.array([[g.luminosity_1e9lsun * 1e9 for g in galaxies]]),
+            "disk_scale_length_kpc": np.array([[g.disk_scale_length_kpc for g in galaxies]])}
 
 
 @dataclass(frozen=True)
@@ -283,28 +283,28 @@ class RotationCurveFit:
 
         ``galaxies``: the galaxy constants as (1, G) arrays; ``point_galaxy``: each point's galaxy,
         None for one galaxy (G = 1: every parameter set applies to all points). The nuisance terms
-        are computed once per parameter set, then spread to the points.
+        and the halo's :meth:`~physbench.sparc.halos.HaloModel.terms` are computed once per
+        parameter set, then spread to the points.
         """
         halo, ud, ub, delta, inc = self._unpack(theta, names, galaxies)
         with np.errstate(all="ignore"):
-            scale = galaxies["sin_inclination"] / np.sin(np.radians(inc))
-            per_set = {"delta": delta, "disk": delta * ud, "bulge": delta * ub, "scale": scale,
-                       "stellar_mass": self._stellar_mass(ud, delta, galaxies),
-                       "scale_length": galaxies["disk_scale_length_kpc"] * delta}
+            stars = Baryons(self._stellar_mass(ud, delta, galaxies), galaxies["disk_scale_length_kpc"] * delta)
+            halo_terms = self.halo.terms(halo, stars if self.halo.needs_baryons else None)
+            per_set = {"delta": delta, "disk": delta * ud, "bulge": delta * ub,
+                       "scale": galaxies["sin_inclination"] / np.sin(np.radians(inc))}
         if point_galaxy is not None:
-            per_set = {k: np.broadcast_to(v, theta.shape[1:])[:, point_galaxy] for k, v in per_set.items()}
-            halo = halo[:, :, point_galaxy]
+            def spread(v):
+                return np.broadcast_to(v, theta.shape[1:])[:, point_galaxy]
+
+            per_set = {k: spread(v) for k, v in per_set.items()}
+            halo_terms = [spread(v) for v in halo_terms]
         delta = per_set["delta"]
         radius = points["radius_kpc"] * delta
         gas2 = delta * points["vgas2"]
         disk2 = per_set["disk"] * points["vdisk2"]
         bul2 = per_set["bulge"] * points["vbul2"]
         with np.errstate(all="ignore"):
-            if self.halo.needs_baryons:
-                stars = Baryons(per_set["stellar_mass"], per_set["scale_length"])
-                vhalo = self.halo.velocity_kms(radius, halo, stars)
-            else:  # a halo that reads no baryons may define velocity_kms(radius_kpc, params)
-                vhalo = self.halo.velocity_kms(radius, halo)
+            vhalo = self.halo.profile(radius, *halo_terms)
             vhalo = np.broadcast_to(vhalo, np.broadcast_shapes(np.shape(vhalo), radius.shape))
         scale = per_set["scale"]
         vmodel = np.sqrt(np.maximum(gas2 + disk2 + bul2 + vhalo**2, 0.0))

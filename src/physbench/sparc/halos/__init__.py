@@ -1,11 +1,14 @@
 """Dark-matter halo models for rotation-curve fits: circular velocity V_halo(R) in km/s at R in kpc.
 
 Every model has named parameters in fit space (logarithms of scales, shapes as they are), default
-bounds (flat priors), and ``velocity_kms(radius_kpc, params)``, which broadcasts:
+bounds (flat priors), and its velocity in two parts: ``terms(params, baryons)``, the quantities of
+each parameter set that do not depend on radius (by default the parameters themselves), and
+``profile(radius_kpc, *terms)``, the velocity at each radius. A fit computes the terms once per
+parameter set and spreads them to its galaxy's points, so what ``terms`` computes costs nothing per
+point. ``velocity_kms(radius_kpc, params, baryons)`` composes the two and broadcasts:
 ``radius_kpc`` may be (n,) with ``params`` of shape (k,), or (m, n) with ``params`` of shape
 (k, m, 1) to evaluate m parameter sets at once. Models whose shape depends on the galaxy's stars
-(DC14, coreNFW) set ``needs_baryons``: they are called as ``velocity_kms(radius_kpc, params, baryons)``
-with :class:`Baryons`.
+(DC14, coreNFW) set ``needs_baryons``: their ``terms`` get :class:`Baryons`.
 
 One class per module of this package, discovered by name (:data:`HALO_MODELS`): a new halo model is
 one module holding a :class:`HaloModel` subclass with a ``name``, plus its config entry.
@@ -56,9 +59,9 @@ class HaloModel:
 
     ``cost`` is the relative time of a fit and its posterior (NFW = 1, as measured on the full study)
     and orders the jobs; a model with ``needs_templates`` reads the DARKexp template table, one with
-    ``needs_baryons`` gets :class:`Baryons` in ``velocity_kms``. Posteriors of several galaxies are
-    sampled side by side, with every parameter set repeated at each of its galaxy's points, so
-    ``velocity_kms`` should cost little per point (DC14 reads its enclosed mass from a table).
+    ``needs_baryons`` gets :class:`Baryons` in :meth:`terms`. Posteriors of several galaxies are
+    sampled side by side, and :meth:`profile` runs at every point of every walker, so what does not
+    depend on radius belongs in :meth:`terms` (DC14 also reads its enclosed mass from a table).
     """
 
     name: str
@@ -84,8 +87,24 @@ class HaloModel:
     def n_params(self) -> int:
         return len(self.param_names)
 
-    def velocity_kms(self, radius_kpc, params, baryons: Baryons | None = None) -> np.ndarray:
+    def terms(self, params, baryons: Baryons | None = None) -> tuple:
+        """The radius-independent quantities of each parameter set that :meth:`profile` reads.
+
+        ``params`` (k, ...) holds the k parameters; each term broadcasts like one of them. The
+        default is the parameters themselves; a model overrides it to compute per set what would
+        otherwise be computed at every point (powers, normalisations, special functions).
+        """
+        return tuple(params)
+
+    def profile(self, radius_kpc, *terms) -> np.ndarray:
+        """V_halo in km/s at ``radius_kpc`` from :meth:`terms`, each broadcastable against the radii."""
         raise NotImplementedError
+
+    def velocity_kms(self, radius_kpc, params, baryons: Baryons | None = None) -> np.ndarray:
+        """V_halo in km/s at ``radius_kpc`` for parameters ``params`` (and the stars, if the model needs them)."""
+        if self.needs_baryons and baryons is None:
+            raise ValueError(f"{self.name} needs the galaxy's stellar mass and disk scale length (baryons=...)")
+        return self.profile(radius_kpc, *self.terms(params, baryons))
 
     def derived(self, params) -> dict[str, float]:
         """Physical quantities derived from fit parameters (for the parameters table)."""

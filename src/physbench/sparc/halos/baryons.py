@@ -13,5 +13,5 @@ class BaryonsOnly(HaloModel):
     name = "baryons"
     cost = 0.4
 
-    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
+    def profile(self, radius_kpc) -> np.ndarray:
         return np.zeros_like(np.asarray(radius_kpc, dtype=float))

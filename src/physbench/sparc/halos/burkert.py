@@ -17,8 +17,11 @@ class Burkert(HaloModel):
     param_names = ("log10_rc_kpc", "log10_rho0_msun_kpc3")
     default_bounds = {"log10_rc_kpc": (-1.5, 2.5), "log10_rho0_msun_kpc3": (4.0, 11.0)}
 
-    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
+    def terms(self, params, baryons=None) -> tuple:
+        """(r_c [kpc], pi G rho0 r_c^3 [kpc (km/s)^2])."""
         rc, rho0 = 10.0 ** params[0], 10.0 ** params[1]
-        x = radius_kpc / rc
-        mass = np.pi * rho0 * rc**3 * (2.0 * np.log1p(x) + np.log1p(x * x) - 2.0 * np.arctan(x))
-        return np.sqrt(G_KPC_KMS2_PER_MSUN * mass / radius_kpc)
+        return rc, np.pi * G_KPC_KMS2_PER_MSUN * rho0 * rc**3
+
+    def profile(self, radius_kpc, rc_kpc, g_mass_scale) -> np.ndarray:
+        x = radius_kpc / rc_kpc
+        return np.sqrt(g_mass_scale * (2.0 * np.log1p(x) + np.log1p(x * x) - 2.0 * np.arctan(x)) / radius_kpc)

@@ -34,11 +34,13 @@ class CoreNFW(V200Halo):
         t_dyn_gyr = 2.0 * math.pi * np.sqrt(r_s**3 / (G_KPC_KMS2_PER_MSUN * mass_within_r_s)) * GYR_PER_KPC_S_PER_KM
         return np.tanh(self.kappa * self.star_formation_gyr / t_dyn_gyr)
 
-    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
-        if baryons is None:
-            raise ValueError("core_nfw needs the galaxy's disk scale length (baryons=...)")
+    def terms(self, params, baryons=None) -> tuple:
+        """(r_s [kpc], V_s^2 [(km/s)^2], r_c [kpc], n): V^2 = V_s^2 m(y) / y f^n at y = r / r_s, as for NFW."""
         v200, c = 10.0 ** params[0], 10.0 ** params[1]
-        x = radius_kpc / r200_kpc(v200, self.hubble_kms_mpc)
         core_radius = self.eta * self.half_light_per_disk_length * baryons.disk_scale_length_kpc
-        f = np.tanh(radius_kpc / core_radius)
-        return v200 * np.sqrt(nfw_mass_shape(c * x) / (x * nfw_mass_shape(c)) * f ** self.core_exponent(v200, c))
+        return (r200_kpc(v200, self.hubble_kms_mpc) / c, v200**2 * c / nfw_mass_shape(c), core_radius,
+                self.core_exponent(v200, c))
+
+    def profile(self, radius_kpc, r_s_kpc, v_s2, core_radius_kpc, exponent) -> np.ndarray:
+        y = radius_kpc / r_s_kpc
+        return np.sqrt(v_s2 * nfw_mass_shape(y) / y * np.tanh(radius_kpc / core_radius_kpc) ** exponent)

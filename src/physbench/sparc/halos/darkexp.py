@@ -33,9 +33,12 @@ class Darkexp(HaloModel):
             raise ValueError(f"darkexp: phi0 bounds {bounds['phi0']} exceed the template table range {low, high}")
         super().__init__(bounds, hubble_kms_mpc, templates)
 
-    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
-        r2, vmax = 10.0 ** params[1], 10.0 ** params[2]
-        return vmax * self.templates.v_over_vmax(params[0], radius_kpc / r2)
+    def terms(self, params, baryons=None) -> tuple:
+        """(phi0, r_-2 [kpc], V_max [km/s])."""
+        return params[0], 10.0 ** params[1], 10.0 ** params[2]
+
+    def profile(self, radius_kpc, phi0, r_minus2_kpc, vmax_kms) -> np.ndarray:
+        return vmax_kms * self.templates.v_over_vmax(phi0, radius_kpc / r_minus2_kpc)
 
     def derived(self, params) -> dict[str, float]:
         r2, vmax = 10.0 ** params[1], 10.0 ** params[2]

@@ -86,15 +86,18 @@ class DC14(V200Halo):
     needs_baryons = True
     cost = 4.8
 
-    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
-        if baryons is None:
-            raise ValueError("dc14 needs the galaxy's stellar mass (baryons=...)")
+    def terms(self, params, baryons=None) -> tuple:
+        """(X, ln r_s [kpc], ln(V200^2 r200 / M(r200))): V^2(r) = exp(ln M(r) + that) / r, M in the
+        units of :func:`double_power_law_mass_shape`."""
         v200, c = 10.0 ** params[0], 10.0 ** params[1]
         r200 = r200_kpc(v200, self.hubble_kms_mpc)
         log_ratio = np.log10(baryons.stellar_mass_msun / m200_msun(v200, self.hubble_kms_mpc))
         alpha, beta, gamma, concentration_ratio = dc14_shape(log_ratio)
         r_minus2 = r200 / (c * concentration_ratio)
         ln_r_s = np.log(r_minus2) + np.log((beta - 2.0) / (2.0 - gamma)) / alpha
-        log_mass_ratio = (log_mass_shape(log_ratio, np.log(radius_kpc) - ln_r_s)
-                          - log_mass_shape(log_ratio, np.log(r200) - ln_r_s))
-        return v200 * np.sqrt(np.exp(log_mass_ratio) * r200 / radius_kpc)
+        ln_r200 = np.log(r200)
+        return log_ratio, ln_r_s, 2.0 * np.log(v200) + ln_r200 - log_mass_shape(log_ratio, ln_r200 - ln_r_s)
+
+    def profile(self, radius_kpc, log_ratio, ln_r_s_kpc, ln_norm) -> np.ndarray:
+        ln_radius = np.log(radius_kpc)
+        return np.exp(0.5 * (log_mass_shape(log_ratio, ln_radius - ln_r_s_kpc) + ln_norm - ln_radius))

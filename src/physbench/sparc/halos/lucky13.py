@@ -22,7 +22,11 @@ class Lucky13(V200Halo):
 
     name = "lucky13"
 
-    def velocity_kms(self, radius_kpc, params, baryons=None) -> np.ndarray:
+    def terms(self, params, baryons=None) -> tuple:
+        """(r_s [kpc], V_s^2 = V200^2 (2 c) / m(2 c) [(km/s)^2]): V^2 = V_s^2 m(y) / y at y = r / r_s."""
         v200, c = 10.0 ** params[0], 10.0 ** params[1]
-        x = radius_kpc / r200_kpc(v200, self.hubble_kms_mpc)
-        return v200 * np.sqrt(lucky13_mass_shape(2.0 * c * x) / (x * lucky13_mass_shape(2.0 * c)))
+        return r200_kpc(v200, self.hubble_kms_mpc) / (2.0 * c), v200**2 * 2.0 * c / lucky13_mass_shape(2.0 * c)
+
+    def profile(self, radius_kpc, r_s_kpc, v_s2) -> np.ndarray:
+        y = radius_kpc / r_s_kpc
+        return np.sqrt(v_s2 * lucky13_mass_shape(y) / y)
