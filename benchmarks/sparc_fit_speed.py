@@ -5,14 +5,16 @@ Usage: .venv/bin/python benchmarks/sparc_fit_speed.py [--galaxies 20] [--models 
            [--phi0 4.0] [--run DIR]
 Reads the pipeline's template table when it exists (else builds a coarse one and says so) and the
 vendored SPARC snapshot; fits and samples every model with the settings of config.yaml, on one
-thread. With --run (a project folder after ``snakemake sparc``), prints instead the run's cost per
-(setting, model) from its metrics, and the study's total job time from its benchmark files.
+thread, and times the stacked log-posterior per data point and parameter set. With --run (a
+project folder after ``snakemake sparc``), prints instead the run's cost per (setting, model) from
+its metrics, and the study's total job time from its benchmark files.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+import timeit
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +54,22 @@ def run_cost(run: Path) -> None:
               f"CPU {times['cpu_time'].sum():.0f} s")
 
 
+def log_posterior_ns(fitter, fits, sets_per_galaxy: int = 16) -> float:
+    """Time of the stacked log-posterior per data point and parameter set, in ns (best of 9 repeats), on
+    the largest group of MAP fits with the same parameters, at parameter sets near each MAP."""
+    groups = {}
+    for galaxy, result in fits:
+        groups.setdefault(tuple(result.param_names), []).append((galaxy, result))
+    group = max(groups.values(), key=len)
+    log_posterior = fitter.log_posterior_function([galaxy for galaxy, _ in group])
+    rng = np.random.default_rng(0)
+    theta = np.concatenate([result.values + 1e-4 * (np.array(result.bounds) @ [-1.0, 1.0])
+                            * rng.standard_normal((sets_per_galaxy, len(result.values))) for _, result in group])
+    n_points = sum(len(galaxy.curve) for galaxy, _ in group)
+    seconds = min(timeit.repeat(lambda: log_posterior(theta), number=20, repeat=9)) / 20
+    return seconds / (n_points * sets_per_galaxy) * 1e9
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, help="a project folder with a finished SPARC run: print its cost")
@@ -86,9 +104,10 @@ def main() -> None:
         galaxies = [load_galaxy(SNAPSHOT, table, name) for name in chosen]
         setting_name, setting = next(iter(study["settings"].items()))
         sampler = SamplerSettings(**study.get("posterior", {}))
-        print(f"\n{len(galaxies)} galaxies, setting {setting_name}; seconds per galaxy: MAP fit | posterior")
+        print(f"\n{len(galaxies)} galaxies, setting {setting_name}; seconds per galaxy: MAP fit | posterior; "
+              "ns of the stacked log-posterior per point and parameter set")
         print(f"{'model':<20}{'median':>8}{'mean':>8}{'max':>8}{'total':>9} |{'median':>8}{'mean':>8}{'max':>8}"
-              f"{'total':>9}")
+              f"{'total':>9} |{'ns':>6}")
         models = {name: model for name, model in study["models"].items()
                   if not args.models or name in args.models.split(",")}
         for model_name, model in models.items():
@@ -105,7 +124,7 @@ def main() -> None:
             line = f"{model_name:<20}"
             for values in (np.array(seconds), np.array(sampling or [np.nan])):
                 line += f"{np.median(values):>8.3f}{values.mean():>8.3f}{values.max():>8.3f}{values.sum():>9.2f} |"
-            print(line.rstrip(" |"))
+            print(line + (f"{log_posterior_ns(fitter, sampled):>6.0f}" if sampled else f"{'-':>6}"))
 
 
 if __name__ == "__main__":
