@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
-from physbench.sparc.fitting import Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
+from physbench.sparc.data import read_galaxy_table, read_rotmod, rotmod_path
+from physbench.sparc.fitting import (
+    Galaxy,
+    OptimiserSettings,
+    PriorSettings,
+    RotationCurveFit,
+    differential_evolution,
+)
 from physbench.sparc.halos import make_halo
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "data" / "snapshots" / "sparc"
@@ -116,3 +123,39 @@ def test_a_fit_at_the_penalty_is_failed_not_a_finite_chi2(real_galaxy, kind):
     result = RotationCurveFit(make_halo(kind), fixed, OptimiserSettings(popsize=5, maxiter=5, n_starts=1)).fit(
         edge_on).result_
     assert math.isnan(result.chi2) and not result.converged and "undefined" in result.message
+
+
+def test_differential_evolution_side_by_side_finds_each_problems_minimum():
+    """Independent problems searched side by side: each finds its own global minimum of a multimodal
+    function, and a problem's result does not depend on the problems beside it."""
+    centres = np.array([[0.2, 0.7, 0.4], [0.8, 0.1, 0.5], [0.3, 0.3, 0.9]])
+
+    def objective(unit, active):  # Rastrigin-like: many local minima, the global one at each problem's centre
+        z = 8.0 * (unit - centres[active, None, :])
+        return np.sum(z**2 + 10.0 * (1.0 - np.cos(2.0 * np.pi * z)), axis=2)
+
+    settings = OptimiserSettings(popsize=15, maxiter=300, tol=1e-6)
+    points, values, generations = differential_evolution(
+        objective, 3, [np.random.default_rng([0, k]) for k in range(3)], settings)
+    np.testing.assert_allclose(points, centres, atol=1e-3)
+    assert np.all(values < 1e-3) and np.all((generations > 10) & (generations < settings.maxiter))
+
+    def second_alone(unit, active):
+        return objective(unit, active + 1)
+
+    alone = differential_evolution(second_alone, 3, [np.random.default_rng([0, 1])], settings)
+    np.testing.assert_array_equal(alone[0][0], points[1])
+    assert alone[2][0] == generations[1]
+
+
+def test_global_optima_side_by_side_equal_each_galaxys_own():
+    """A chunk's galaxies searched together get the optimum each gets alone (chunking changes nothing)."""
+    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), OptimiserSettings(popsize=10, maxiter=60))
+    table = read_galaxy_table(SNAPSHOT / "SPARC_Lelli2016c.mrt")
+    galaxies = [Galaxy.from_table(read_rotmod(rotmod_path(SNAPSHOT, name)), table.loc[name])
+                for name in ("DDO154", "NGC2403", "UGC00128")]
+    together = fitter.global_optima(galaxies)
+    for galaxy in galaxies:
+        alone = fitter.global_optima([galaxy])[galaxy.name]
+        np.testing.assert_allclose(together[galaxy.name].x, alone.x, rtol=1e-12)
+        assert together[galaxy.name].value == pytest.approx(alone.value, rel=1e-12)

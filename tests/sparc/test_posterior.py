@@ -152,7 +152,7 @@ def test_68_percent_intervals_cover_the_truth_about_68_percent_of_the_time(kind,
 def test_integrated_time_is_emcees_estimate():
     rng = np.random.default_rng(3)
     chain = 0.1 * np.cumsum(rng.standard_normal((1500, 16, 3)), axis=0) + rng.standard_normal((1500, 16, 3))
-    np.testing.assert_allclose(integrated_time(chain), emcee.autocorr.integrated_time(chain, tol=0), rtol=1e-10)
+    np.testing.assert_allclose(integrated_time(chain), emcee.autocorr.integrated_time(chain, tol=0), rtol=1e-5)
 
 
 def test_stacked_log_posterior_equals_each_galaxys_own(sparc_table):

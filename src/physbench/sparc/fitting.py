@@ -13,26 +13,30 @@ the Dutton & Maccio (2014) c-M relation and the stellar mass Y_disk L[3.6] about
 (2013) stellar-mass-halo-mass relation (:mod:`physbench.sparc.lcdm`).
 
 The fit minimises -2 ln posterior = chi^2 + prior penalties with a seeded differential evolution
-(global), then L-BFGS-B (local) from the global optimum and further seeded random starts; the best
-local optimum is kept. Fits that end within a small fraction of a bound or whose local optimiser
-reports failure are flagged, never silently kept. Uncertainties come from the inverse Hessian of
--2 ln posterior at the optimum.
+(global; :func:`differential_evolution`, run for many galaxies at once), then L-BFGS-B (local) from
+the global optimum and further seeded random starts; the best local optimum is kept. Fits that end
+within a small fraction of a bound or whose local optimiser reports failure are flagged, never
+silently kept. Uncertainties come from the inverse Hessian of -2 ln posterior at the optimum.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import differential_evolution, minimize
+from scipy.optimize import minimize
+from scipy.stats import qmc
 
 from physbench.sparc import lcdm
 from physbench.sparc.data import RotationCurve
 from physbench.sparc.halos import Baryons, HaloModel, m200_msun
 
+log = logging.getLogger(__name__)
 HALO_PRIORS = ("flat", "lcdm")
 LCDM_PARAMETERS = ("log10_v200_kms", "log10_c200")  # what a halo needs for the LambdaCDM priors
 PENALTY = 1e30  # -2 ln posterior where the model is undefined (e.g. distance or inclination 0)
@@ -63,7 +67,13 @@ class PriorSettings:
 
 @dataclass(frozen=True)
 class OptimiserSettings:
-    """Global-then-local optimiser: differential evolution, then L-BFGS-B from ``n_starts`` points."""
+    """Global-then-local optimiser: differential evolution, then L-BFGS-B from ``n_starts`` points.
+
+    The differential evolution is scipy's default strategy (best1bin, mutation dithered in 0.5-1,
+    recombination 0.7, Sobol initial population of ``popsize`` x parameters rounded up to a power of
+    two, deferred updating), stopped when the population's -2 ln posterior has a standard deviation
+    below ``tol`` times its mean or after ``maxiter`` generations.
+    """
 
     popsize: int = 15
     maxiter: int = 300
@@ -72,6 +82,73 @@ class OptimiserSettings:
     seed: int = 0
     # A parameter within this fraction of its bound range from a bound counts as at the bound.
     bound_fraction: float = 1e-3
+
+
+def differential_evolution(objective, n_params: int, generators: list[np.random.Generator], settings: OptimiserSettings,
+                           mutation: tuple[float, float] = (0.5, 1.0), recombination: float = 0.7):
+    """Differential evolution of independent problems side by side, each in the unit cube [0, 1]^P.
+
+    The algorithm of scipy's ``differential_evolution`` with ``init="sobol"``, ``updating="deferred"``
+    and its default strategy (:class:`OptimiserSettings`), for many problems at once: one call of
+    ``objective(unit, active)`` returns the values (a, S) of the populations ``unit`` (a, S, P) of the
+    problems ``active`` (indices), so the fixed cost of a generation is paid once for all problems,
+    not once per problem as with scipy, whose per-member Python work costs more than a rotation
+    curve's objective. A problem stops when its population has converged and drops out of the calls.
+    Each problem draws from its own generator: its result does not depend on the problems beside it.
+    Returns each problem's best point (G, P), value (G,) and number of generations (G,).
+    """
+    n_problems = len(generators)
+    size = 2 ** math.ceil(math.log2(max(5, settings.popsize * n_params)))  # scipy rounds Sobol up so
+    population = np.stack([qmc.Sobol(n_params, seed=generator).random(size) for generator in generators])
+    values = objective(population, np.arange(n_problems))
+    generations = np.zeros(n_problems, dtype=int)
+    members = np.arange(size)
+    active = np.arange(n_problems)
+    for _ in range(settings.maxiter):
+        if not len(active):
+            break
+        n_active = len(active)
+        # Per problem and member: two donor offsets, P crossover draws and P replacements for
+        # coordinates that leave the cube; per problem the dithered mutation and the forced crossover.
+        uniform = np.empty((n_active, size, 2 * n_params + 2))
+        scale = np.empty((n_active, 1, 1))
+        forced = np.empty((n_active, size), dtype=np.intp)
+        for k, problem in enumerate(active):
+            generator = generators[problem]
+            scale[k] = generator.uniform(*mutation)
+            generator.random(out=uniform[k])
+            forced[k] = generator.integers(n_params, size=size)
+        rows = np.arange(n_active)[:, None]
+        first = (uniform[..., 0] * (size - 1)).astype(np.intp)
+        second = (uniform[..., 1] * (size - 2)).astype(np.intp)
+        second += second >= first  # two distinct donors, neither the member itself
+        current, current_values = population[active], values[active]
+        best = current[np.arange(n_active), np.argmin(current_values, axis=1)][:, None, :]
+        mutant = best + scale * (current[rows, (members + 1 + first) % size]
+                                 - current[rows, (members + 1 + second) % size])
+        cross = uniform[..., 2:n_params + 2] < recombination
+        cross[rows, members, forced] = True
+        trial = np.where(cross, mutant, current)
+        trial = np.where((trial < 0.0) | (trial > 1.0), uniform[..., n_params + 2:], trial)
+        trial_values = objective(trial, active)
+        better = trial_values < current_values
+        population[active] = np.where(better[..., None], trial, current)
+        values[active] = np.where(better, trial_values, current_values)
+        generations[active] += 1
+        spread = np.std(values[active], axis=1) <= settings.tol * np.abs(np.mean(values[active], axis=1))
+        active = active[~spread]
+    best = np.argmin(values, axis=1)
+    return population[np.arange(n_problems), best], values[np.arange(n_problems), best], generations
+
+
+@dataclass
+class GlobalOptimum:
+    """A galaxy's differential-evolution optimum; the local starts continue with its generator."""
+
+    x: np.ndarray
+    value: float
+    seconds: float  # its share of the side-by-side search
+    generator: np.random.Generator
 
 
 @dataclass
@@ -279,7 +356,8 @@ class RotationCurveFit:
 
     def _components(self, theta: np.ndarray, names: list[str], points: dict[str, np.ndarray],
                     galaxies: dict[str, np.ndarray], point_galaxy: np.ndarray | None = None):
-        """Deprojected data and model velocities for parameter sets theta (P, S, G) at points (1, N).
+        """Deprojected data and model velocities for parameter sets theta (P, S, G) at points (1, N), and
+        each set's stellar mass.
 
         ``galaxies``: the galaxy constants as (1, G) arrays; ``point_galaxy``: each point's galaxy,
         None for one galaxy (G = 1: every parameter set applies to all points). The nuisance terms
@@ -288,16 +366,18 @@ class RotationCurveFit:
         """
         halo, ud, ub, delta, inc = self._unpack(theta, names, galaxies)
         with np.errstate(all="ignore"):
-            stars = Baryons(self._stellar_mass(ud, delta, galaxies), galaxies["disk_scale_length_kpc"] * delta)
-            halo_terms = self.halo.terms(halo, stars if self.halo.needs_baryons else None)
+            stellar_mass = self._stellar_mass(ud, delta, galaxies)
+            halo_terms = self.halo.terms(halo, Baryons(stellar_mass, galaxies["disk_scale_length_kpc"] * delta)
+                                         if self.halo.needs_baryons else None)
             per_set = {"delta": delta, "disk": delta * ud, "bulge": delta * ub,
                        "scale": galaxies["sin_inclination"] / np.sin(np.radians(inc))}
-        if point_galaxy is not None:
-            def spread(v):
-                return np.broadcast_to(v, theta.shape[1:])[:, point_galaxy]
-
-            per_set = {k: spread(v) for k, v in per_set.items()}
-            halo_terms = [spread(v) for v in halo_terms]
+        if point_galaxy is not None:  # all per-set values to the points in one gather
+            per_set_values = np.empty((len(per_set) + len(halo_terms),) + theta.shape[1:])
+            for row, value in zip(per_set_values, [*per_set.values(), *halo_terms]):
+                row[...] = value
+            per_point = np.take(per_set_values, point_galaxy, axis=2)
+            per_set = dict(zip(per_set, per_point))
+            halo_terms = per_point[len(per_set):]
         delta = per_set["delta"]
         radius = points["radius_kpc"] * delta
         gas2 = delta * points["vgas2"]
@@ -310,7 +390,7 @@ class RotationCurveFit:
         vmodel = np.sqrt(np.maximum(gas2 + disk2 + bul2 + vhalo**2, 0.0))
         return {"radius_kpc": radius, "vobs_kms": points["vobs_kms"] * scale, "verr_kms": points["verr_kms"] * scale,
                 "vgas2": gas2, "vdisk2": disk2, "vbul2": bul2, "vhalo_kms": vhalo, "vmodel_kms": vmodel,
-                "scale": scale}
+                "scale": scale, "stellar_mass_msun": stellar_mass}
 
     def _lcdm_penalty(self, theta: np.ndarray, names: list[str], stellar_mass: np.ndarray) -> np.ndarray:
         """-2 ln of the LambdaCDM priors: c200 about the c-M relation, M_star about the SHM relation."""
@@ -335,8 +415,7 @@ class RotationCurveFit:
         prior = np.sum(((theta[informative] - stack.means[informative, None, :])
                         / stack.sigmas[informative, None, :]) ** 2, axis=0)
         if self.priors.halo_prior == "lcdm":
-            _, ud, _, delta, _ = self._unpack(theta, stack.names, stack.galaxies)
-            prior = prior + self._lcdm_penalty(theta, stack.names, self._stellar_mass(ud, delta, stack.galaxies))
+            prior = prior + self._lcdm_penalty(theta, stack.names, c["stellar_mass_msun"])
         total = chi2 + prior
         bad = ~np.isfinite(total)
         total[bad] = PENALTY
@@ -344,9 +423,48 @@ class RotationCurveFit:
         return total, chi2
 
     # -- fitting -----------------------------------------------------------------------------------
-    def fit(self, galaxy: Galaxy) -> RotationCurveFit:
-        """Fit the galaxy; the result is in ``self.result_`` (a :class:`FitResult`)."""
-        start = time.perf_counter()
+    def global_optima(self, galaxies: list[Galaxy]) -> dict[str, GlobalOptimum]:
+        """Differential-evolution optima of the galaxies with free parameters, searched side by side.
+
+        Galaxies with the same free parameters share the calls of one :func:`differential_evolution`.
+        Each galaxy draws from its own generator, seeded by the optimiser's seed and its name, so its
+        optimum does not depend on the galaxies beside it (nor on the chunking).
+        """
+        groups: dict[tuple[str, ...], list[Galaxy]] = {}
+        for galaxy in galaxies:
+            names = self._layout(galaxy)[0]
+            if names:
+                groups.setdefault(tuple(names), []).append(galaxy)
+        optima = {}
+        for members in groups.values():
+            start = time.perf_counter()
+            stack = self._stack(members)
+            low, span = stack.bounds[..., 0], stack.bounds[..., 1] - stack.bounds[..., 0]
+            stacks = {tuple(range(len(members))): stack}
+
+            def objective(unit, active, members=members, low=low, span=span, stacks=stacks):
+                key = tuple(active.tolist())
+                if key not in stacks:  # the stack of the galaxies still searching, rebuilt when one stopped
+                    stacks.clear()
+                    stacks[key] = self._stack([members[i] for i in key])
+                theta = low[active, None, :] + unit * span[active, None, :]
+                return self._objective(theta.transpose(2, 1, 0), stacks[key])[0].T
+
+            generators = [np.random.default_rng([self.optimiser.seed, zlib.crc32(g.name.encode())]) for g in members]
+            unit, values, generations = differential_evolution(objective, len(stack.names), generators, self.optimiser)
+            share = (time.perf_counter() - start) / len(members)
+            for galaxy, x, value, generator in zip(members, low + unit * span, values, generators):
+                optima[galaxy.name] = GlobalOptimum(x, float(value), share, generator)
+            log.info("%s: differential evolution of %d galaxies in %.1f s (%d-%d generations)", self.model_name,
+                     len(members), share * len(members), generations.min(), generations.max())
+        return optima
+
+    def fit(self, galaxy: Galaxy, start: GlobalOptimum | None = None) -> RotationCurveFit:
+        """Fit the galaxy; the result is in ``self.result_`` (a :class:`FitResult`).
+
+        ``start``: the galaxy's global optimum from :meth:`global_optima`, searched here when None.
+        """
+        begin = time.perf_counter()
         stack = self._stack([galaxy])
         names = stack.names
         bounds = [tuple(b) for b in stack.bounds[0].tolist()]
@@ -375,22 +493,22 @@ class RotationCurveFit:
             failed = chi2 >= PENALTY
             self.result_ = FitResult(galaxy.name, self.model_name, [], np.zeros(0), np.zeros(0), [],
                                      math.nan if failed else chi2, math.nan if failed else total,
-                                     len(galaxy.curve), not failed, [], time.perf_counter() - start,
+                                     len(galaxy.curve), not failed, [], time.perf_counter() - begin,
                                      NOT_FINITE if failed else "")
             return self
-        rng = np.random.default_rng(opt.seed)
-        de = differential_evolution(vector, bounds, popsize=opt.popsize, maxiter=opt.maxiter, tol=opt.tol,
-                                    seed=rng, polish=False, vectorized=True, updating="deferred", init="sobol")
+        if start is None:
+            start = self.global_optima([galaxy])[galaxy.name]
+        rng = start.generator
         # Local starts: the global optimum, then seeded uniform points inside the bounds.
-        starts = [np.clip(de.x, lo, hi)] + [lo + rng.random(len(lo)) * (hi - lo) for _ in range(opt.n_starts - 1)]
+        starts = [np.clip(start.x, lo, hi)] + [lo + rng.random(len(lo)) * (hi - lo) for _ in range(opt.n_starts - 1)]
         locals_ = [minimize(value_and_gradient, np.clip(x0, lo + step, hi - step), jac=True, method="L-BFGS-B",
                             bounds=bounds, options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-6})
                    for x0 in starts]
         best = min(locals_, key=lambda r: r.fun)
         # A line-search stop at a kink of the interpolated templates still counts when another start agrees.
         agreeing = sum(1 for r in locals_ if r.fun - best.fun < 1e-4 * (1.0 + abs(best.fun)))
-        x = best.x if best.fun <= de.fun else np.clip(de.x, lo, hi)
-        value = min(best.fun, de.fun)
+        x = best.x if best.fun <= start.value else np.clip(start.x, lo, hi)
+        value = min(best.fun, start.value)
         chi2 = evaluate(x)[1]
         finite = value < PENALTY and chi2 < PENALTY
         converged = (bool(best.success) or agreeing >= 2) and finite
@@ -404,7 +522,8 @@ class RotationCurveFit:
         if at_bound:
             message = (message + "; " if message else "") + f"at bound: {', '.join(at_bound)}"
         self.result_ = FitResult(galaxy.name, self.model_name, names, x, errors, bounds, chi2, float(value),
-                                 len(galaxy.curve), converged, at_bound, time.perf_counter() - start, message,
+                                 len(galaxy.curve), converged, at_bound,
+                                 start.seconds + time.perf_counter() - begin, message,
                                  self.halo.derived(x[:self.halo.n_params]), self.halo.n_params)
         return self
 

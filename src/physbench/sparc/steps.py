@@ -21,6 +21,7 @@ from physbench.sparc.posterior import PERCENTILES, Posterior, SamplerSettings, s
 
 log = logging.getLogger(__name__)
 STUDY = "sparc"
+FIT_ERRORS = (ValueError, ArithmeticError, RuntimeError, np.linalg.LinAlgError)  # a fit's failures, reported
 # metric name -> unit, in the order written.
 FIT_METRICS = {
     "chi2": "", "reduced_chi2": "", "aic": "", "bic": "", "neg2_log_posterior": "", "n_points": "count",
@@ -147,15 +148,21 @@ def fit_chunk(data_dir, templates_parquet, out_metrics, out_parameters, out_samp
                                                           "hubble_kms_mpc")}, params["data_sha256"])
     metric_rows, parameter_rows, sample_frames = [], [], []
     with threadpool_limits(1):
+        chunk_galaxies = [load_galaxy(data_dir, table, name) for name in galaxies]
+        try:  # the global searches of all galaxies side by side
+            optima = fitter.global_optima(chunk_galaxies)
+        except FIT_ERRORS as err:  # reported per galaxy by its own fit below
+            log.warning("%s: no side-by-side global search (%s: %s)", model_name, type(err).__name__, err)
+            optima = {}
         fits = []  # (galaxy, MAP result or None, error)
-        for name in galaxies:
-            galaxy = load_galaxy(data_dir, table, name)
+        for galaxy in chunk_galaxies:
+            name = galaxy.name
             try:
-                result, error = fitter.fit(galaxy).result_, None
+                result, error = fitter.fit(galaxy, optima.get(name)).result_, None
                 log.info("%s %s: chi2_nu = %.3f (N = %d, f = %d) in %.2f s%s", model_name, name,
                          result.reduced_chi2, result.n_points, result.n_free, result.fit_seconds,
                          f" [{result.message}]" if result.message else "")
-            except (ValueError, ArithmeticError, RuntimeError, np.linalg.LinAlgError) as err:
+            except FIT_ERRORS as err:
                 result, error = None, f"{type(err).__name__}: {err}"
                 log.warning("%s / %s: %s", name, model_name, error)
             fits.append((galaxy, result, error))
