@@ -101,6 +101,20 @@ def test_a_parameter_piling_up_at_its_prior_edge_is_a_limit(sparc_table):
     assert posterior.limits.get("log10_c200") == "upper"
 
 
+def test_a_chain_that_cannot_converge_stops_early_and_is_flagged(sparc_table):
+    """A chain whose tau_multiple tau exceed max_steps stops at hopeless_after x max_steps, not converged."""
+    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), QUICK_OPTIMISER)
+    fitter.fit(synthetic(load(sparc_table, "NGC2403"), fitter, [2.05, 1.0]))
+    strict = SamplerSettings(max_steps=2000, tau_multiple=1000.0)
+    stopped = sample_posterior(fitter, strict)
+    assert (stopped.n_steps, stopped.converged) == (1000, False)
+    assert "stopped: 1000 tau exceed max_steps 2000" in stopped.message
+    full = sample_posterior(fitter, dataclasses.replace(strict, hopeless_after=1.0))
+    assert (full.n_steps, full.converged) == (2000, False) and "stopped" not in full.message
+    with pytest.raises(ValueError, match="stability_steps .* multiple of check_every"):
+        SamplerSettings(check_every=300, stability_steps=500)
+
+
 def test_failed_map_is_not_sampled(sparc_table):
     fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), QUICK_OPTIMISER)
     galaxy = load(sparc_table, "DDO154")

@@ -12,9 +12,11 @@ test.
 
 The chain runs in blocks of ``check_every`` steps until it is ``tau_multiple`` integrated
 autocorrelation times long and the estimate of the time changed by less than ``tau_change`` over
-the last block (the convergence test of emcee's documentation), or until ``max_steps``. Then
-2 tau are discarded as burn-in and the rest is thinned to at most ``keep_samples`` samples.
-A chain that stops at ``max_steps`` or accepts almost nothing is flagged as not converged.
+the last ``stability_steps`` steps (the convergence test of emcee's documentation), or until
+``max_steps``. A chain that has run ``hopeless_after`` x ``max_steps`` steps and whose estimate
+already needs more than ``max_steps`` for ``tau_multiple`` times stops there: it cannot pass the
+test. Then 2 tau are discarded as burn-in and the rest is thinned to at most ``keep_samples``
+samples. A chain that did not pass the test or accepts almost nothing is flagged as not converged.
 
 A parameter whose posterior piles up at an edge of its prior range is reported as a one-sided
 95 % limit: an upper limit when the 2.5th percentile lies within ``edge_fraction`` of the range
@@ -102,15 +104,22 @@ class SamplerSettings:
 
     sample: bool = True
     n_walkers: int = 32  # raised to 2 x parameters + 2 where that is larger
-    check_every: int = 500
+    check_every: int = 250
     max_steps: int = 10_000
     tau_multiple: float = 50.0
     tau_change: float = 0.05
+    stability_steps: int = 500  # a multiple of check_every
+    hopeless_after: float = 0.5  # 1: every chain that does not converge runs max_steps
     min_acceptance: float = 0.05
     keep_samples: int = 400
     init_scale: float = 1e-3  # walkers start in a Gaussian ball of this fraction of each bound range
     edge_fraction: float = 0.01
     seed: int = 0
+
+    def __post_init__(self):
+        if self.stability_steps % self.check_every:
+            raise ValueError(f"posterior: stability_steps ({self.stability_steps}) must be a multiple of "
+                             f"check_every ({self.check_every})")
 
 
 @dataclass
@@ -236,7 +245,8 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
     chains, log_probs = [[] for _ in fits], [[] for _ in fits]
     accepted, seconds = np.zeros(n_galaxies), np.zeros(n_galaxies)
     tau = np.zeros((n_galaxies, n_params))
-    previous_tau = np.full(n_galaxies, math.inf)
+    estimates = [[] for _ in fits]  # the longest tau at each check
+    lag = settings.stability_steps // settings.check_every  # checks back to the estimate compared with
     converged = np.zeros(n_galaxies, dtype=bool)
     active, steps = list(range(n_galaxies)), 0
     log_posterior, stacked = None, None
@@ -262,10 +272,12 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
             seconds[i] += share
             tau[i] = integrated_time(np.concatenate(chains[i]))
             longest = float(np.max(tau[i]))
-            converged[i] = (steps >= settings.tau_multiple * longest
-                            and abs(previous_tau[i] - longest) < settings.tau_change * longest)
-            previous_tau[i] = longest
-            if not converged[i]:
+            estimates[i].append(longest)
+            earlier = estimates[i][-1 - lag] if len(estimates[i]) > lag else math.inf
+            needed = settings.tau_multiple * longest
+            converged[i] = steps >= needed and abs(earlier - longest) < settings.tau_change * longest
+            hopeless = steps >= settings.hopeless_after * settings.max_steps and needed > settings.max_steps
+            if not (converged[i] or hopeless):
                 running.append(k)
         coords = state.coords.reshape(n_active, n_walkers, n_params)[running].reshape(-1, n_params)
         log_prob = state.log_prob.reshape(n_active, n_walkers)[running].reshape(-1)
@@ -291,8 +303,10 @@ def _summarise(chain: np.ndarray, log_prob: np.ndarray, tau: np.ndarray, accepte
     log_prob = log_prob[burn_in:].reshape(-1)[::thin]
     problems = []
     if not converged:
+        stopped = (f"; stopped: {settings.tau_multiple:g} tau exceed max_steps {settings.max_steps}"
+                   if n_steps < settings.max_steps else "")
         problems.append(f"not converged after {n_steps} steps: chain is "
-                        f"{n_steps / longest:.0f} tau long (tau = {longest:.0f} steps)")
+                        f"{n_steps / longest:.0f} tau long (tau = {longest:.0f} steps){stopped}")
     if acceptance < settings.min_acceptance:
         problems.append(f"acceptance fraction {acceptance:.3f} < {settings.min_acceptance}")
     return Posterior(names, samples, log_prob, tau, acceptance, n_walkers, n_steps, burn_in, thin, not problems,
