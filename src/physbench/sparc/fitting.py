@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 HALO_PRIORS = ("flat", "lcdm")
 LCDM_PARAMETERS = ("log10_v200_kms", "log10_c200")  # what a halo needs for the LambdaCDM priors
 PENALTY = 1e30  # -2 ln posterior where the model is undefined (e.g. distance or inclination 0)
-MAP_STREAM = 1  # ends the seeds of the MAP's generators: streams apart from the posterior's (seed, name)
 NOT_FINITE = "the model is undefined at every parameter value tried (e.g. distance or inclination 0): no chi2"
 
 
@@ -99,7 +98,7 @@ def differential_evolution(objective, n_params: int, generators: list[np.random.
     Returns each problem's best point (G, P), value (G,) and number of generations (G,).
     """
     n_problems = len(generators)
-    size = 2 ** math.ceil(math.log2(max(5, settings.popsize * n_params)))  # a power of two, as scipy's Sobol
+    size = 2 ** math.ceil(math.log2(max(5, settings.popsize * n_params)))  # scipy rounds Sobol up so
     population = np.stack([qmc.Sobol(n_params, seed=generator).random(size) for generator in generators])
     values = objective(population, np.arange(n_problems))
     generations = np.zeros(n_problems, dtype=int)
@@ -428,9 +427,8 @@ class RotationCurveFit:
         """Differential-evolution optima of the galaxies with free parameters, searched side by side.
 
         Galaxies with the same free parameters share the calls of one :func:`differential_evolution`.
-        Each galaxy draws from its own generator, seeded by the optimiser's seed and its name (a stream
-        apart from its posterior's), so its optimum does not depend on the galaxies beside it (nor on
-        the chunking).
+        Each galaxy draws from its own generator, seeded by the optimiser's seed and its name, so its
+        optimum does not depend on the galaxies beside it (nor on the chunking).
         """
         groups: dict[tuple[str, ...], list[Galaxy]] = {}
         for galaxy in galaxies:
@@ -452,8 +450,7 @@ class RotationCurveFit:
                 theta = low[active, None, :] + unit * span[active, None, :]
                 return self._objective(theta.transpose(2, 1, 0), stacks[key])[0].T
 
-            generators = [np.random.default_rng([self.optimiser.seed, zlib.crc32(g.name.encode()), MAP_STREAM])
-                          for g in members]
+            generators = [np.random.default_rng([self.optimiser.seed, zlib.crc32(g.name.encode())]) for g in members]
             unit, values, generations = differential_evolution(objective, len(stack.names), generators, self.optimiser)
             share = (time.perf_counter() - start) / len(members)
             for galaxy, x, value, generator in zip(members, low + unit * span, values, generators):
