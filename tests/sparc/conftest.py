@@ -15,6 +15,12 @@ SNAPSHOT = REPO / "data" / "snapshots" / "sparc"
 
 
 @pytest.fixture(scope="module")
+def sparc_table():
+    """SPARC Table 1 of the vendored snapshot."""
+    return read_galaxy_table(SNAPSHOT / "SPARC_Lelli2016c.mrt")
+
+
+@pytest.fixture(scope="module")
 def real_galaxy() -> Galaxy:
     """NGC2403 (73 points, no bulge) with its Table 1 quantities."""
     table = read_galaxy_table(SNAPSHOT / "SPARC_Lelli2016c.mrt")

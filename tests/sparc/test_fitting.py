@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
-from physbench.sparc.data import read_galaxy_table, read_rotmod, rotmod_path
 from physbench.sparc.fitting import (
     Galaxy,
     OptimiserSettings,
@@ -19,6 +18,7 @@ from physbench.sparc.fitting import (
     differential_evolution,
 )
 from physbench.sparc.halos import make_halo
+from physbench.sparc.steps import load_galaxy
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "data" / "snapshots" / "sparc"
 TRUTH = {
@@ -148,12 +148,10 @@ def test_differential_evolution_side_by_side_finds_each_problems_minimum():
     assert alone[2][0] == generations[1]
 
 
-def test_global_optima_side_by_side_equal_each_galaxys_own():
+def test_global_optima_side_by_side_equal_each_galaxys_own(sparc_table):
     """A chunk's galaxies searched together get the optimum each gets alone (chunking changes nothing)."""
     fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), OptimiserSettings(popsize=10, maxiter=60))
-    table = read_galaxy_table(SNAPSHOT / "SPARC_Lelli2016c.mrt")
-    galaxies = [Galaxy.from_table(read_rotmod(rotmod_path(SNAPSHOT, name)), table.loc[name])
-                for name in ("DDO154", "NGC2403", "UGC00128")]
+    galaxies = [load_galaxy(SNAPSHOT, sparc_table, name) for name in ("DDO154", "NGC2403", "UGC00128")]
     together = fitter.global_optima(galaxies)
     for galaxy in galaxies:
         alone = fitter.global_optima([galaxy])[galaxy.name]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
-from physbench.sparc.data import read_galaxy_table, read_rotmod, rotmod_path
+from physbench.sparc.data import read_rotmod, rotmod_path
 from physbench.sparc.fitting import Galaxy, OptimiserSettings, PriorSettings, RotationCurveFit
 from physbench.sparc.halos import make_halo
 from physbench.sparc.posterior import (
@@ -20,6 +20,7 @@ from physbench.sparc.posterior import (
     sample_posterior,
     sample_posteriors,
 )
+from physbench.sparc.steps import load_galaxy
 
 from .test_fitting import SNAPSHOT, synthetic
 
@@ -39,13 +40,8 @@ def darkexp_templates():
     return DarkexpTemplates(build_template_table(settings))
 
 
-@pytest.fixture(scope="module")
-def sparc_table():
-    return read_galaxy_table(SNAPSHOT / "SPARC_Lelli2016c.mrt")
-
-
 def load(table, name: str) -> Galaxy:
-    return Galaxy.from_table(read_rotmod(rotmod_path(SNAPSHOT, name)), table.loc[name])
+    return load_galaxy(SNAPSHOT, table, name)
 
 
 def test_vectorised_de_move_samples_a_correlated_gaussian():
