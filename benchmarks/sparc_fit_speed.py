@@ -114,8 +114,8 @@ def main() -> None:
             fitter = make_fitter(model, setting, study.get("optimiser", {}), templates, study["hubble_kms_mpc"],
                                  model_name)
             # As in the pipeline: the global searches side by side, then each galaxy's local searches.
-            optima = fitter.global_optima(galaxies)
-            fits = [(galaxy, fitter.fit(galaxy, optima.get(galaxy.name)).result_) for galaxy in galaxies]
+            searches = fitter.map_searches(galaxies)
+            fits = [(galaxy, fitter.fit(galaxy, searches.get(galaxy.name)).result_) for galaxy in galaxies]
             seconds = [result.fit_seconds for _, result in fits]
             # As in the pipeline: the posteriors side by side, each galaxy's share of the time.
             sampled = [(galaxy, result) for galaxy, result in fits if result.n_free] if sampler.sample else []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.optimize import minimize, rosen, rosen_der
 
 from physbench.sparc.darkexp import DarkexpTemplates, TemplateSettings, build_template_table
 from physbench.sparc.fitting import (
@@ -16,6 +17,7 @@ from physbench.sparc.fitting import (
     PriorSettings,
     RotationCurveFit,
     differential_evolution,
+    l_bfgs_b,
 )
 from physbench.sparc.halos import make_halo
 from physbench.sparc.steps import load_galaxy
@@ -148,12 +150,48 @@ def test_differential_evolution_side_by_side_finds_each_problems_minimum():
     assert alone[2][0] == generations[1]
 
 
-def test_global_optima_side_by_side_equal_each_galaxys_own(sparc_table):
-    """A chunk's galaxies searched together get the optimum each gets alone (chunking changes nothing)."""
-    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), OptimiserSettings(popsize=10, maxiter=60))
-    galaxies = [load_galaxy(SNAPSHOT, sparc_table, name) for name in ("DDO154", "NGC2403", "UGC00128")]
-    together = fitter.global_optima(galaxies)
+def test_map_searches_side_by_side_equal_each_galaxys_own(sparc_table):
+    """A chunk's galaxies searched together get the global and local optima each gets alone (chunking
+    changes nothing), with and without a bulge (two parameter sets)."""
+    fitter = RotationCurveFit(make_halo("nfw"), PriorSettings(), OptimiserSettings(popsize=10, maxiter=60, n_starts=3))
+    galaxies = [load_galaxy(SNAPSHOT, sparc_table, name) for name in ("DDO154", "NGC2403", "UGC00128", "NGC2841")]
+    together = fitter.map_searches(galaxies)
+    assert len({len(search.optimum.x) for search in together.values()}) == 2
     for galaxy in galaxies:
-        alone = fitter.global_optima([galaxy])[galaxy.name]
-        np.testing.assert_allclose(together[galaxy.name].x, alone.x, rtol=1e-12)
-        assert together[galaxy.name].value == pytest.approx(alone.value, rel=1e-12)
+        alone = fitter.map_searches([galaxy])[galaxy.name]
+        mine = together[galaxy.name]
+        np.testing.assert_array_equal(mine.optimum.x, alone.optimum.x)
+        assert mine.optimum.value == alone.optimum.value
+        assert len(mine.local) == 3
+        for local, local_alone in zip(mine.local, alone.local):
+            np.testing.assert_array_equal(local.x, local_alone.x)
+            assert (local.fun, local.nit, local.message) == (local_alone.fun, local_alone.nit, local_alone.message)
+
+
+def test_l_bfgs_b_side_by_side_equals_scipy_minimize_of_each_start():
+    """Every problem of the lockstep L-BFGS-B takes scipy's own iterates: same point, value, iteration
+    and evaluation counts and message as ``minimize(method="L-BFGS-B")`` from its start."""
+    rng = np.random.default_rng(1)
+    starts = rng.uniform(-2.0, 2.0, (12, 4))
+    low, high = np.full_like(starts, -1.5), np.full_like(starts, 1.8)
+    high[0] = -1.0  # one problem ends at a bound
+
+    def value_and_gradient(x):  # Rosenbrock plus ripples: several local minima
+        return rosen(x) + np.sin(3.0 * x).sum(), rosen_der(x) + 3.0 * np.cos(3.0 * x)
+
+    calls = []
+
+    def evaluate(active, x):
+        calls.append(len(active))
+        values, gradients = zip(*(value_and_gradient(point) for point in x))
+        return np.array(values), np.array(gradients)
+
+    results = l_bfgs_b(evaluate, starts, low, high)
+    for start, lo, hi, result in zip(starts, low, high, results):
+        expected = minimize(value_and_gradient, start, jac=True, method="L-BFGS-B", bounds=list(zip(lo, hi)),
+                            options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-6})
+        np.testing.assert_array_equal(result.x, expected.x)
+        assert (result.fun, result.success, result.nit, result.nfev, result.message) == (
+            expected.fun, expected.success, expected.nit, expected.nfev, expected.message)
+    assert np.any(results[0].x == -1.0)
+    assert len(calls) == max(result.nfev for result in results) and sum(calls) == sum(r.nfev for r in results)

@@ -14,7 +14,8 @@ the Dutton & Maccio (2014) c-M relation and the stellar mass Y_disk L[3.6] about
 
 The fit minimises -2 ln posterior = chi^2 + prior penalties with a seeded differential evolution
 (global; :func:`differential_evolution`, run for many galaxies at once), then L-BFGS-B (local) from
-the global optimum and further seeded random starts; the best local optimum is kept. Fits that end
+the global optimum and further seeded random starts (:func:`l_bfgs_b`, all starts of all galaxies
+at once); the best local optimum is kept. Fits that end
 within a small fraction of a bound or whose local optimiser reports failure are flagged, never
 silently kept. Uncertainties come from the inverse Hessian of -2 ln posterior at the optimum.
 """
@@ -29,7 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, _lbfgsb
+from scipy.optimize._lbfgsb_py import status_messages, task_messages
 from scipy.stats import qmc
 
 from physbench.sparc import lcdm
@@ -141,6 +143,64 @@ def differential_evolution(objective, n_params: int, generators: list[np.random.
     return population[np.arange(n_problems), best], values[np.arange(n_problems), best], generations
 
 
+def l_bfgs_b(evaluate, starts: np.ndarray, low: np.ndarray, high: np.ndarray, *, ftol: float = 1e-12,
+             gtol: float = 1e-6, maxiter: int = 1000, maxfun: int = 15000, maxls: int = 20,
+             memory: int = 10) -> list[OptimizeResult]:
+    """L-BFGS-B from many starts side by side: for each row of ``starts`` (K, P), inside its bounds
+    ``low`` and ``high`` (K, P), the result of ``scipy.optimize.minimize(method="L-BFGS-B", jac=True)``
+    with these options.
+
+    scipy's own driver loop (``scipy.optimize._lbfgsb_py``) around its reverse-communication core
+    ``_lbfgsb.setulb``, run for all problems in lockstep: each round advances every problem to its
+    next request for a value and gradient, then one call ``evaluate(active, x)`` returns the values
+    (A,) and gradients (A, P) at the points ``x`` (A, P) of the problems ``active`` (indices). A
+    rotation curve's objective costs less than the fixed cost of a call, so one call per round for
+    all problems replaces one per problem and round. Each problem's iterates are its own, the same as
+    scipy's for the same values (a test checks this against ``minimize``).
+    """
+    n_problems, n_params = starts.shape
+    factr = ftol / np.finfo(float).eps
+    bound_kinds = np.full(n_params, 2, dtype=np.int32)  # lower and upper bound
+    low, high = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    x = [np.clip(start, lo, hi).astype(np.float64) for start, lo, hi in zip(starts, low, high)]
+    f = [np.array(0.0) for _ in range(n_problems)]
+    g = [np.zeros(n_params) for _ in range(n_problems)]
+    work = [np.zeros(2 * memory * n_params + 5 * n_params + 11 * memory**2 + 8 * memory) for _ in range(n_problems)]
+    int_work = [np.zeros(3 * n_params, dtype=np.int32) for _ in range(n_problems)]
+    task, line_task, logical_save = ([np.zeros(size, dtype=np.int32) for _ in range(n_problems)] for size in (2, 2, 4))
+    int_save = [np.zeros(44, dtype=np.int32) for _ in range(n_problems)]
+    float_save = [np.zeros(29) for _ in range(n_problems)]
+    iterations = np.zeros(n_problems, dtype=int)
+    evaluations = np.zeros(n_problems, dtype=int)  # scipy's count: the first request is its set-up evaluation
+    active = list(range(n_problems))
+    while active:
+        asking = []
+        for k in active:
+            while True:
+                _lbfgsb.setulb(memory, x[k], low[k], high[k], bound_kinds, f[k], g[k], factr, gtol, work[k],
+                               int_work[k], task[k], logical_save[k], int_save[k], float_save[k], maxls, line_task[k])
+                if task[k][0] == 3:  # FG: wants the value and gradient at x
+                    asking.append(k)
+                    break
+                if task[k][0] != 1:  # not NEW_X: converged or stopped
+                    break
+                iterations[k] += 1
+                if iterations[k] >= maxiter:
+                    task[k][:] = 5, 504
+                elif evaluations[k] > maxfun:
+                    task[k][:] = 5, 502
+        if asking:
+            values, gradients = evaluate(np.array(asking), np.array([x[k] for k in asking]))
+            for k, value, gradient in zip(asking, values, gradients):
+                f[k], g[k] = float(value), np.array(gradient, dtype=np.float64)
+            evaluations[asking] += 1
+        active = asking
+    return [OptimizeResult(x=x[k], fun=float(f[k]), success=bool(task[k][0] == 4), status=int(task[k][0]),
+                           nit=int(iterations[k]), nfev=int(evaluations[k]),
+                           message=f"{status_messages[task[k][0]]}: {task_messages[task[k][1]]}")
+            for k in range(n_problems)]
+
+
 @dataclass
 class GlobalOptimum:
     """A galaxy's differential-evolution optimum; the local starts continue with its generator."""
@@ -149,6 +209,15 @@ class GlobalOptimum:
     value: float
     seconds: float  # its share of the side-by-side search
     generator: np.random.Generator
+
+
+@dataclass
+class MapSearch:
+    """A galaxy's global optimum and the local L-BFGS-B searches from it and from random starts."""
+
+    optimum: GlobalOptimum
+    local: list[OptimizeResult]
+    seconds: float  # its share of the side-by-side searches
 
 
 @dataclass
@@ -203,6 +272,18 @@ class GalaxyStack:
     @property
     def n_galaxies(self) -> int:
         return len(self.offsets)
+
+    def subset(self, members) -> GalaxyStack:
+        """The stack of galaxies ``members`` (indices, in this order; a galaxy may repeat)."""
+        members = np.asarray(members, dtype=np.intp)
+        sizes = np.diff(np.append(self.offsets, len(self.point_galaxy)))[members]
+        starts = np.repeat(self.offsets[members] - np.cumsum(sizes) + sizes, sizes)
+        points = starts + np.arange(sizes.sum())  # each member's points, in turn
+        return GalaxyStack(self.names, self.bounds[members], self.means[:, members], self.sigmas[:, members],
+                           {k: v[:, points] for k, v in self.points.items()},
+                           {k: v[:, members] for k, v in self.galaxies.items()},
+                           np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+                           np.repeat(np.arange(len(members)), sizes))
 
 
 @dataclass
@@ -423,56 +504,100 @@ class RotationCurveFit:
         return total, chi2
 
     # -- fitting -----------------------------------------------------------------------------------
-    def global_optima(self, galaxies: list[Galaxy]) -> dict[str, GlobalOptimum]:
-        """Differential-evolution optima of the galaxies with free parameters, searched side by side.
-
-        Galaxies with the same free parameters share the calls of one :func:`differential_evolution`.
-        Each galaxy draws from its own generator, seeded by the optimiser's seed and its name, so its
-        optimum does not depend on the galaxies beside it (nor on the chunking).
-        """
+    def _groups(self, galaxies: list[Galaxy]) -> list[list[Galaxy]]:
+        """The galaxies with free parameters, grouped by their parameter names: each group stacks."""
         groups: dict[tuple[str, ...], list[Galaxy]] = {}
         for galaxy in galaxies:
             names = self._layout(galaxy)[0]
             if names:
                 groups.setdefault(tuple(names), []).append(galaxy)
-        optima = {}
-        for members in groups.values():
-            start = time.perf_counter()
+        return list(groups.values())
+
+    def map_searches(self, galaxies: list[Galaxy]) -> dict[str, MapSearch]:
+        """Global optimum and local searches of every galaxy with free parameters, side by side.
+
+        Per group of galaxies with the same free parameters: one :func:`differential_evolution` for
+        all of them, then one :func:`l_bfgs_b` for all their local starts (the global optimum and
+        ``n_starts - 1`` seeded uniform points). Each galaxy draws from its own generator, seeded by
+        the optimiser's seed and its name, so its searches do not depend on the galaxies beside it
+        (nor on the chunking).
+        """
+        searches = {}
+        for members in self._groups(galaxies):
             stack = self._stack(members)
-            low, span = stack.bounds[..., 0], stack.bounds[..., 1] - stack.bounds[..., 0]
-            stacks = {tuple(range(len(members))): stack}
+            optima = self._global_optima(members, stack)
+            begin = time.perf_counter()
+            local = self._local_optima(stack, optima)
+            share = (time.perf_counter() - begin) / len(members)
+            for galaxy, optimum, results in zip(members, optima, local):
+                searches[galaxy.name] = MapSearch(optimum, results, optimum.seconds + share)
+        return searches
 
-            def objective(unit, active, members=members, low=low, span=span, stacks=stacks):
-                key = tuple(active.tolist())
-                if key not in stacks:  # the stack of the galaxies still searching, rebuilt when one stopped
-                    stacks.clear()
-                    stacks[key] = self._stack([members[i] for i in key])
-                theta = low[active, None, :] + unit * span[active, None, :]
-                return self._objective(theta.transpose(2, 1, 0), stacks[key])[0].T
+    def _global_optima(self, members: list[Galaxy], stack: GalaxyStack) -> list[GlobalOptimum]:
+        start = time.perf_counter()
+        low, span = stack.bounds[..., 0], stack.bounds[..., 1] - stack.bounds[..., 0]
+        stacks = {tuple(range(len(members))): stack}
 
-            generators = [np.random.default_rng([self.optimiser.seed, zlib.crc32(g.name.encode())]) for g in members]
-            unit, values, generations = differential_evolution(objective, len(stack.names), generators, self.optimiser)
-            share = (time.perf_counter() - start) / len(members)
-            for galaxy, x, value, generator in zip(members, low + unit * span, values, generators):
-                optima[galaxy.name] = GlobalOptimum(x, float(value), share, generator)
-            log.info("%s: differential evolution of %d galaxies in %.1f s (%d-%d generations)", self.model_name,
-                     len(members), share * len(members), generations.min(), generations.max())
-        return optima
+        def objective(unit, active):
+            key = tuple(active.tolist())
+            if key not in stacks:  # the stack of the galaxies still searching, rebuilt when one stopped
+                stacks.clear()
+                stacks[key] = stack.subset(active)
+            theta = low[active, None, :] + unit * span[active, None, :]
+            return self._objective(theta.transpose(2, 1, 0), stacks[key])[0].T
 
-    def fit(self, galaxy: Galaxy, start: GlobalOptimum | None = None) -> RotationCurveFit:
+        generators = [np.random.default_rng([self.optimiser.seed, zlib.crc32(g.name.encode())]) for g in members]
+        unit, values, generations = differential_evolution(objective, len(stack.names), generators, self.optimiser)
+        share = (time.perf_counter() - start) / len(members)
+        log.info("%s: differential evolution of %d galaxies in %.1f s (%d-%d generations)", self.model_name,
+                 len(members), share * len(members), generations.min(), generations.max())
+        return [GlobalOptimum(x, float(value), share, generator)
+                for x, value, generator in zip(low + unit * span, values, generators)]
+
+    def _local_optima(self, stack: GalaxyStack, optima: list[GlobalOptimum]) -> list[list[OptimizeResult]]:
+        """L-BFGS-B from each galaxy's global optimum and from seeded uniform points, all side by side."""
+        start = time.perf_counter()
+        n_starts, n_params = self.optimiser.n_starts, len(stack.names)
+        low, high = stack.bounds[..., 0], stack.bounds[..., 1]
+        step = 1e-6 * (high - low)
+        starts = np.concatenate([[np.clip(optimum.x, lo, hi)]
+                                 + [lo + optimum.generator.random(n_params) * (hi - lo) for _ in range(n_starts - 1)]
+                                 for optimum, lo, hi in zip(optima, low, high)])
+        owner = np.repeat(np.arange(len(optima)), n_starts)  # each start's galaxy
+        problems = stack.subset(owner)
+        stacks = {}
+        eye = np.eye(n_params)
+
+        def evaluate(active, x):
+            key = tuple(active.tolist())
+            if key not in stacks:  # the stack of the starts still searching, rebuilt when one stopped
+                stacks.clear()
+                stacks[key] = problems.subset(active)
+            h = step[owner[active]][:, None, :] * eye  # central differences: all 2P + 1 points in one call
+            values = self._objective((x[:, None, :] + np.concatenate([0.0 * h[:, :1], h, -h], axis=1)).transpose(
+                2, 1, 0), stacks[key])[0]
+            return values[0], ((values[1:n_params + 1] - values[n_params + 1:]) / (2.0 * step[owner[active]].T)).T
+
+        results = l_bfgs_b(evaluate, np.clip(starts, low[owner] + step[owner], high[owner] - step[owner]),
+                           low[owner], high[owner])
+        log.info("%s: %d local searches of %d galaxies in %.1f s", self.model_name, len(results), len(optima),
+                 time.perf_counter() - start)
+        return [results[i:i + n_starts] for i in range(0, len(results), n_starts)]
+
+    def fit(self, galaxy: Galaxy, search: MapSearch | None = None) -> RotationCurveFit:
         """Fit the galaxy; the result is in ``self.result_`` (a :class:`FitResult`).
 
-        ``start``: the galaxy's global optimum from :meth:`global_optima`, searched here when None.
+        ``search``: the galaxy's searches from :meth:`map_searches`, run here when None.
         """
-        begin = time.perf_counter()
         stack = self._stack([galaxy])
         names = stack.names
+        if names and search is None:
+            search = self.map_searches([galaxy])[galaxy.name]
+        begin = time.perf_counter()
         bounds = [tuple(b) for b in stack.bounds[0].tolist()]
         self.galaxy_ = galaxy
         self.names_ = names
-        opt = self.optimiser
         lo, hi = stack.bounds[0, :, 0], stack.bounds[0, :, 1]
-        step = 1e-6 * (hi - lo)
 
         def evaluate(x):
             """(-2 ln posterior, chi^2) at one parameter vector."""
@@ -482,12 +607,6 @@ class RotationCurveFit:
         def vector(theta):
             return self._objective(theta[:, :, None], stack)[0][:, 0]
 
-        def value_and_gradient(x):
-            # Central differences, all 2P + 1 points in one vectorised call.
-            offsets = np.concatenate([np.zeros((1, len(x))), np.diag(step), -np.diag(step)])
-            values = vector((x[None, :] + offsets).T)
-            return values[0], (values[1:len(x) + 1] - values[len(x) + 1:]) / (2.0 * step)
-
         if not names:  # nothing free (baryons only, nuisance fixed): evaluate, do not optimise
             total, chi2 = evaluate(np.zeros(0))
             failed = chi2 >= PENALTY
@@ -496,14 +615,7 @@ class RotationCurveFit:
                                      len(galaxy.curve), not failed, [], time.perf_counter() - begin,
                                      NOT_FINITE if failed else "")
             return self
-        if start is None:
-            start = self.global_optima([galaxy])[galaxy.name]
-        rng = start.generator
-        # Local starts: the global optimum, then seeded uniform points inside the bounds.
-        starts = [np.clip(start.x, lo, hi)] + [lo + rng.random(len(lo)) * (hi - lo) for _ in range(opt.n_starts - 1)]
-        locals_ = [minimize(value_and_gradient, np.clip(x0, lo + step, hi - step), jac=True, method="L-BFGS-B",
-                            bounds=bounds, options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-6})
-                   for x0 in starts]
+        start, locals_ = search.optimum, search.local
         best = min(locals_, key=lambda r: r.fun)
         # A line-search stop at a kink of the interpolated templates still counts when another start agrees.
         agreeing = sum(1 for r in locals_ if r.fun - best.fun < 1e-4 * (1.0 + abs(best.fun)))
@@ -514,16 +626,16 @@ class RotationCurveFit:
         converged = (bool(best.success) or agreeing >= 2) and finite
         if not finite:  # the penalty is no chi^2: the fit failed
             chi2 = value = math.nan
-        span = hi - lo
-        at_bound = [n for n, v, a, b, w in zip(names, x, lo, hi, span)
-                    if v - a < opt.bound_fraction * w or b - v < opt.bound_fraction * w]
+        fraction = self.optimiser.bound_fraction
+        at_bound = [n for n, v, a, b, w in zip(names, x, lo, hi, hi - lo)
+                    if v - a < fraction * w or b - v < fraction * w]
         errors = self._errors(x, lo, hi, vector)
         message = "" if converged else NOT_FINITE if not finite else f"local optimiser: {best.message}"
         if at_bound:
             message = (message + "; " if message else "") + f"at bound: {', '.join(at_bound)}"
         self.result_ = FitResult(galaxy.name, self.model_name, names, x, errors, bounds, chi2, float(value),
                                  len(galaxy.curve), converged, at_bound,
-                                 start.seconds + time.perf_counter() - begin, message,
+                                 search.seconds + time.perf_counter() - begin, message,
                                  self.halo.derived(x[:self.halo.n_params]), self.halo.n_params)
         return self
 

@@ -149,16 +149,16 @@ def fit_chunk(data_dir, templates_parquet, out_metrics, out_parameters, out_samp
     metric_rows, parameter_rows, sample_frames = [], [], []
     with threadpool_limits(1):
         chunk_galaxies = [load_galaxy(data_dir, table, name) for name in galaxies]
-        try:  # the global searches of all galaxies side by side
-            optima = fitter.global_optima(chunk_galaxies)
+        try:  # the global and local searches of all galaxies side by side
+            searches = fitter.map_searches(chunk_galaxies)
         except FIT_ERRORS as err:  # reported per galaxy by its own fit below
-            log.warning("%s: no side-by-side global search (%s: %s)", model_name, type(err).__name__, err)
-            optima = {}
+            log.warning("%s: no side-by-side searches (%s: %s)", model_name, type(err).__name__, err)
+            searches = {}
         fits = []  # (galaxy, MAP result or None, error)
         for galaxy in chunk_galaxies:
             name = galaxy.name
             try:
-                result, error = fitter.fit(galaxy, optima.get(name)).result_, None
+                result, error = fitter.fit(galaxy, searches.get(name)).result_, None
                 log.info("%s %s: chi2_nu = %.3f (N = %d, f = %d) in %.2f s%s", model_name, name,
                          result.reduced_chi2, result.n_points, result.n_free, result.fit_seconds,
                          f" [{result.message}]" if result.message else "")
