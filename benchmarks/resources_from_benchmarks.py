@@ -33,7 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 BEGIN, END = "# BEGIN sized", "# END sized"
 RULE_HEADER = re.compile(r"^\s*rule(?:\s+(\w+))?\s*:")
 NAME_LINE = re.compile(r'^\s*f?"([^"]+)"')
-BENCHMARK_LINE = re.compile(r'^\s*f?"(results/benchmarks/[^"]+)"')
+# The benchmark path, written "results/benchmarks/..." or results_path("benchmarks/..."), on the line
+# after "benchmark:" or the one after that (snakefmt breaks long calls).
+BENCHMARK_PATH = re.compile(r'f?"(?:results/)?benchmarks/([^"]+)"')
 
 
 def rule_patterns(rule_files) -> list[dict]:
@@ -51,12 +53,13 @@ def rule_patterns(rule_files) -> list[dict]:
             elif line.strip() == "name:" and current["name"] is None:
                 current["name"] = NAME_LINE.match(lines[i + 1]).group(1)
             elif line.strip() == "benchmark:":
-                current["benchmark"] = BENCHMARK_LINE.match(lines[i + 1]).group(1)
+                current["benchmark"] = next(match.group(1) for match in map(BENCHMARK_PATH.search, lines[i + 1:i + 3])
+                                            if match)
     patterns = []
     for rule in rules:
         if rule["benchmark"] is None:
             continue
-        regex = re.escape(rule["benchmark"].removeprefix("results/benchmarks/"))
+        regex = re.escape(rule["benchmark"])
         regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
         patterns.append({**rule, "regex": re.compile(f"^{regex}$")})
     return patterns
