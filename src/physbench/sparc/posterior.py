@@ -248,6 +248,13 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
     estimates = [[] for _ in fits]  # the longest tau at each check
     lag = settings.stability_steps // settings.check_every  # checks back to the estimate compared with
     converged = np.zeros(n_galaxies, dtype=bool)
+    posteriors: list[Posterior | None] = [None] * n_galaxies
+
+    def summarise(i):  # a finished chain is summarised at once and its full chain freed
+        posteriors[i] = _summarise(np.concatenate(chains[i]), np.concatenate(log_probs[i]), tau[i], accepted[i],
+                                   converged[i], seconds[i], names, results[i].bounds, settings)
+        chains[i] = log_probs[i] = None
+
     active, steps = list(range(n_galaxies)), 0
     log_posterior, stacked = None, None
     while active and steps < settings.max_steps:
@@ -266,8 +273,8 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
         share = (time.perf_counter() - block_start) / n_active
         running = []
         for k, i in enumerate(active):
-            chains[i].append(chain[:, k])
-            log_probs[i].append(block_log_prob[:, k])
+            chains[i].append(chain[:, k].copy())  # copies: a view would keep the whole block alive
+            log_probs[i].append(block_log_prob[:, k].copy())
             accepted[i] += block_accepted[k]
             seconds[i] += share
             tau[i] = integrated_time(np.concatenate(chains[i]))
@@ -277,15 +284,18 @@ def _sample_stack(fit: RotationCurveFit, fits: list[tuple[Galaxy, FitResult]],
             needed = settings.tau_multiple * longest
             converged[i] = steps >= needed and abs(earlier - longest) < settings.tau_change * longest
             hopeless = steps >= settings.hopeless_after * settings.max_steps and needed > settings.max_steps
-            if not (converged[i] or hopeless):
+            if converged[i] or hopeless:
+                summarise(i)
+            else:
                 running.append(k)
         coords = state.coords.reshape(n_active, n_walkers, n_params)[running].reshape(-1, n_params)
         log_prob = state.log_prob.reshape(n_active, n_walkers)[running].reshape(-1)
         active = [active[k] for k in running]
         log.info("%s posteriors: %d steps, %d of %d chains still running", fit.model_name, steps, len(active),
                  n_galaxies)
-    return [_summarise(np.concatenate(chains[i]), np.concatenate(log_probs[i]), tau[i], accepted[i], converged[i],
-                       seconds[i], names, results[i].bounds, settings) for i in range(n_galaxies)]
+    for i in active:  # ran max_steps
+        summarise(i)
+    return posteriors
 
 
 def _summarise(chain: np.ndarray, log_prob: np.ndarray, tau: np.ndarray, accepted: float, converged: bool,
