@@ -13,11 +13,11 @@ the Dutton & Maccio (2014) c-M relation and the stellar mass Y_disk L[3.6] about
 (2013) stellar-mass-halo-mass relation (:mod:`physbench.sparc.lcdm`).
 
 The fit minimises -2 ln posterior = chi^2 + prior penalties with a seeded differential evolution
-(global; :func:`differential_evolution`, run for many galaxies at once), then L-BFGS-B (local) from
-the global optimum and further seeded random starts (:func:`l_bfgs_b`, all starts of all galaxies
-at once); the best local optimum is kept. Fits that end
-within a small fraction of a bound or whose local optimiser reports failure are flagged, never
-silently kept. Uncertainties come from the inverse Hessian of -2 ln posterior at the optimum.
+(global; :func:`differential_evolution`), then L-BFGS-B (local; :func:`l_bfgs_b`) from the global
+optimum and further seeded random starts, each run for many galaxies at once; the best local
+optimum is kept. Fits that end within a small fraction of a bound or whose local optimiser reports
+failure are flagged, never silently kept. Uncertainties come from the inverse Hessian of
+-2 ln posterior at the optimum.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def differential_evolution(objective, n_params: int, generators: list[np.random.
     Returns each problem's best point (G, P), value (G,) and number of generations (G,).
     """
     n_problems = len(generators)
-    size = 2 ** math.ceil(math.log2(max(5, settings.popsize * n_params)))  # scipy rounds Sobol up so
+    size = 2 ** math.ceil(math.log2(max(5, settings.popsize * n_params)))  # as scipy: Sobol wants a power of 2
     population = np.stack([qmc.Sobol(n_params, seed=generator).random(size) for generator in generators])
     values = objective(population, np.arange(n_problems))
     generations = np.zeros(n_problems, dtype=int)
@@ -156,7 +156,8 @@ def l_bfgs_b(evaluate, starts: np.ndarray, low: np.ndarray, high: np.ndarray, *,
     (A,) and gradients (A, P) at the points ``x`` (A, P) of the problems ``active`` (indices). A
     rotation curve's objective costs less than the fixed cost of a call, so one call per round for
     all problems replaces one per problem and round. Each problem's iterates are its own, the same as
-    scipy's for the same values (a test checks this against ``minimize``).
+    scipy's for the same values. ``setulb`` is scipy's private API (scipy is pinned): a test compares
+    every result with ``minimize``'s, so a scipy release that changes it fails the tests.
     """
     n_problems, n_params = starts.shape
     factr = ftol / np.finfo(float).eps
@@ -277,8 +278,8 @@ class GalaxyStack:
         """The stack of galaxies ``members`` (indices, in this order; a galaxy may repeat)."""
         members = np.asarray(members, dtype=np.intp)
         sizes = np.diff(np.append(self.offsets, len(self.point_galaxy)))[members]
-        starts = np.repeat(self.offsets[members] - np.cumsum(sizes) + sizes, sizes)
-        points = starts + np.arange(sizes.sum())  # each member's points, in turn
+        # Point k of the subset, the j-th of its member m: offsets[m] + j = k + offsets[m] - (m's first k).
+        points = np.repeat(self.offsets[members] - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
         return GalaxyStack(self.names, self.bounds[members], self.means[:, members], self.sigmas[:, members],
                            {k: v[:, points] for k, v in self.points.items()},
                            {k: v[:, members] for k, v in self.galaxies.items()},
@@ -534,6 +535,7 @@ class RotationCurveFit:
         return searches
 
     def _global_optima(self, members: list[Galaxy], stack: GalaxyStack) -> list[GlobalOptimum]:
+        """Differential evolution of the stacked galaxies side by side, each from its own generator."""
         start = time.perf_counter()
         low, span = stack.bounds[..., 0], stack.bounds[..., 1] - stack.bounds[..., 0]
         stacks = {tuple(range(len(members))): stack}
@@ -574,8 +576,8 @@ class RotationCurveFit:
                 stacks.clear()
                 stacks[key] = problems.subset(active)
             h = step[owner[active]][:, None, :] * eye  # central differences: all 2P + 1 points in one call
-            values = self._objective((x[:, None, :] + np.concatenate([0.0 * h[:, :1], h, -h], axis=1)).transpose(
-                2, 1, 0), stacks[key])[0]
+            points = x[:, None, :] + np.concatenate([np.zeros_like(h[:, :1]), h, -h], axis=1)
+            values = self._objective(points.transpose(2, 1, 0), stacks[key])[0]
             return values[0], ((values[1:n_params + 1] - values[n_params + 1:]) / (2.0 * step[owner[active]].T)).T
 
         results = l_bfgs_b(evaluate, np.clip(starts, low[owner] + step[owner], high[owner] - step[owner]),
