@@ -21,6 +21,7 @@ class CoreNFW(V200Halo):
 
     name = "core_nfw"
     needs_baryons = True
+    cost = 1.4
     eta = 1.75
     half_light_per_disk_length = 1.68
     kappa = 0.04

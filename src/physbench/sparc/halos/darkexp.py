@@ -20,7 +20,7 @@ class Darkexp(HaloModel):
     default_bounds = {"phi0": (0.1, 12.1), "log10_r_minus2_kpc": (-1.0, 2.5), "log10_vmax_kms": (0.7, 3.0)}
 
     needs_templates = True
-    cost = 2.0
+    cost = 2.7
 
     def __init__(self, bounds=None, hubble_kms_mpc: float = DEFAULT_HUBBLE_KMS_MPC,
                  templates: DarkexpTemplates | None = None):

@@ -84,7 +84,7 @@ class DC14(V200Halo):
 
     name = "dc14"
     needs_baryons = True
-    cost = 2.5
+    cost = 3.0
 
     def terms(self, params, baryons=None) -> tuple:
         """(X, ln r_s [kpc], ln(V200^2 r200 / M(r200))): V^2(r) = exp(ln M(r) + that) / r, M in the

@@ -20,7 +20,7 @@ class Einasto(HaloModel):
     name = "einasto"
     param_names = ("log10_v200_kms", "log10_c200", "alpha")
     default_bounds = {"log10_v200_kms": (0.7, 3.0), "log10_c200": (0.0, 2.5), "alpha": (0.05, 2.0)}
-    cost = 2.5
+    cost = 3.5
 
     def terms(self, params, baryons=None) -> tuple:
         """(r_s [kpc], V_s^2 [(km/s)^2], alpha)."""

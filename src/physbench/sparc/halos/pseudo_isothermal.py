@@ -16,6 +16,7 @@ class PseudoIsothermal(HaloModel):
     name = "pseudo_isothermal"
     param_names = ("log10_rc_kpc", "log10_rho0_msun_kpc3")
     default_bounds = {"log10_rc_kpc": (-1.5, 2.5), "log10_rho0_msun_kpc3": (4.0, 11.0)}
+    cost = 1.2
 
     def terms(self, params, baryons=None) -> tuple:
         """(r_c [kpc], V_inf^2 = 4 pi G rho0 r_c^2 [(km/s)^2])."""
