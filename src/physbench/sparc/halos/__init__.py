@@ -58,8 +58,9 @@ class HaloModel:
     """Base class: parameter names, default bounds and the circular velocity of the halo.
 
     ``cost`` is the relative time of a fit and its posterior (NFW = 1, as measured on the full study:
-    ``benchmarks/sparc_fit_speed.py --run``) and orders the jobs, the dearest first; a model with ``needs_templates`` reads the DARKexp template table, one with
-    ``needs_baryons`` gets :class:`Baryons` in :meth:`terms`. Posteriors of several galaxies are
+    ``benchmarks/sparc_fit_speed.py --run``) and orders the jobs, the dearest first; a model with
+    ``needs_templates`` reads the DARKexp template table, one with ``needs_baryons`` gets
+    :class:`Baryons` in :meth:`terms`. Posteriors of several galaxies are
     sampled side by side, and :meth:`profile` runs at every point of every walker, so what does not
     depend on radius belongs in :meth:`terms` (DC14 also reads its enclosed mass from a table).
     """
