@@ -287,6 +287,21 @@ class GalaxyStack:
                            np.repeat(np.arange(len(members)), sizes))
 
 
+def _subsets(stack: GalaxyStack):
+    """``subset(active)``: the stack of members ``active`` (the problems still searching), rebuilt only
+    when they change."""
+    cached: dict[tuple[int, ...], GalaxyStack] = {}
+
+    def subset(active: np.ndarray) -> GalaxyStack:
+        key = tuple(active.tolist())
+        if key not in cached:
+            cached.clear()
+            cached[key] = stack.subset(active)
+        return cached[key]
+
+    return subset
+
+
 @dataclass
 class FitResult:
     """Best fit of one (galaxy, halo model, prior setting)."""
@@ -538,15 +553,11 @@ class RotationCurveFit:
         """Differential evolution of the stacked galaxies side by side, each from its own generator."""
         start = time.perf_counter()
         low, span = stack.bounds[..., 0], stack.bounds[..., 1] - stack.bounds[..., 0]
-        stacks = {tuple(range(len(members))): stack}
+        searching = _subsets(stack)
 
         def objective(unit, active):
-            key = tuple(active.tolist())
-            if key not in stacks:  # the stack of the galaxies still searching, rebuilt when one stopped
-                stacks.clear()
-                stacks[key] = stack.subset(active)
             theta = low[active, None, :] + unit * span[active, None, :]
-            return self._objective(theta.transpose(2, 1, 0), stacks[key])[0].T
+            return self._objective(theta.transpose(2, 1, 0), searching(active))[0].T
 
         generators = [np.random.default_rng([self.optimiser.seed, zlib.crc32(g.name.encode())]) for g in members]
         unit, values, generations = differential_evolution(objective, len(stack.names), generators, self.optimiser)
@@ -566,19 +577,15 @@ class RotationCurveFit:
                                  + [lo + optimum.generator.random(n_params) * (hi - lo) for _ in range(n_starts - 1)]
                                  for optimum, lo, hi in zip(optima, low, high)])
         owner = np.repeat(np.arange(len(optima)), n_starts)  # each start's galaxy
-        problems = stack.subset(owner)
-        stacks = {}
+        searching = _subsets(stack.subset(owner))
         eye = np.eye(n_params)
 
         def evaluate(active, x):
-            key = tuple(active.tolist())
-            if key not in stacks:  # the stack of the starts still searching, rebuilt when one stopped
-                stacks.clear()
-                stacks[key] = problems.subset(active)
-            h = step[owner[active]][:, None, :] * eye  # central differences: all 2P + 1 points in one call
-            points = x[:, None, :] + np.concatenate([np.zeros_like(h[:, :1]), h, -h], axis=1)
-            values = self._objective(points.transpose(2, 1, 0), stacks[key])[0]
-            return values[0], ((values[1:n_params + 1] - values[n_params + 1:]) / (2.0 * step[owner[active]].T)).T
+            h = step[owner[active]]
+            offsets = h[:, None, :] * eye  # central differences: all 2P + 1 points in one call
+            points = x[:, None, :] + np.concatenate([np.zeros_like(offsets[:, :1]), offsets, -offsets], axis=1)
+            values = self._objective(points.transpose(2, 1, 0), searching(active))[0]
+            return values[0], ((values[1:n_params + 1] - values[n_params + 1:]) / (2.0 * h.T)).T
 
         results = l_bfgs_b(evaluate, np.clip(starts, low[owner] + step[owner], high[owner] - step[owner]),
                            low[owner], high[owner])
